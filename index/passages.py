@@ -1,0 +1,141 @@
+"""Sections → passages: overlapping windows that fit the model, with context.
+
+all-MiniLM-L6-v2 reads 256 word pieces and a third of the sections are longer,
+so a long section becomes several windows of whole sentences that overlap by a
+sentence or two. Each window keeps its section's start (or a finer inline
+start), the tags of the paragraphs it covers, and a context prefix — story
+title, country and the interviewer's question — because an answer like "we
+went to them every week" means nothing without the question it answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .records import Passage, Section, Story, merge_tags
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'“(\[]?[A-Z0-9])")
+
+TokenCounter = Callable[[list[str]], list[int]]
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """Window parameters; saved in the manifest so a change forces a rebuild."""
+
+    window_tokens: int = 160
+    overlap_tokens: int = 40
+    heading_tokens: int = 48
+    max_tokens: int = 256
+
+
+@dataclass
+class _Sentence:
+    text: str
+    tokens: int
+    paragraph: int
+
+
+def split_sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def context_prefix(story: Story, heading: str) -> str:
+    where = ", ".join(x for x in (story.country, story.continent) if x)
+    prefix = f"{story.title} ({where})." if where else f"{story.title}."
+    return f"{prefix} Q: {heading}" if heading else prefix
+
+
+def story_passages(story: Story, count_tokens: TokenCounter, chunking: Chunking = Chunking()) -> list[Passage]:
+    """Every embeddable passage of a story; empty sections give none."""
+    passages = []
+    for section in story.sections:
+        passages.extend(section_passages(story, section, count_tokens, chunking))
+    return passages
+
+
+def section_passages(story: Story, section: Section, count_tokens: TokenCounter, chunking: Chunking) -> list[Passage]:
+    sentences = _sentences(section, count_tokens, chunking)
+    if not sentences:
+        return []
+    heading = _truncate(section.heading, chunking.heading_tokens, count_tokens)
+    prefix = context_prefix(story, heading)
+    budget = chunking.max_tokens - 2 - count_tokens([prefix])[0] - 1
+    size = max(32, min(chunking.window_tokens, budget))
+    passages = []
+    for number, (first, last) in enumerate(_windows([s.tokens for s in sentences], size, chunking.overlap_tokens)):
+        covered = sentences[first:last]
+        paragraphs = sorted({s.paragraph for s in covered})
+        text = " ".join(s.text for s in covered)
+        passages.append(
+            Passage(
+                id=f"{story.id}@{section.start}#{number}",
+                story=story.id,
+                section_start=section.start,
+                start=_start(section, covered[0].paragraph),
+                text=text,
+                embed_text=f"{prefix}\n{text}",
+                keyword_text=f"{section.heading}\n{text}",
+                tags=merge_tags(section.paragraphs[p].tags for p in paragraphs),
+                window=number,
+            )
+        )
+    return passages
+
+
+def _sentences(section: Section, count_tokens: TokenCounter, chunking: Chunking) -> list[_Sentence]:
+    pieces: list[tuple[str, int]] = []
+    for index, paragraph in enumerate(section.paragraphs):
+        pieces.extend((sentence, index) for sentence in split_sentences(paragraph.text))
+    counts = count_tokens([text for text, _ in pieces])
+    sentences = []
+    for (text, paragraph), tokens in zip(pieces, counts):
+        if tokens <= chunking.window_tokens:
+            sentences.append(_Sentence(text, tokens, paragraph))
+            continue
+        # A run-on "sentence" longer than a window: cut it at word boundaries.
+        words = text.split()
+        step = max(1, len(words) * chunking.window_tokens // (tokens * 2))
+        for begin in range(0, len(words), step):
+            part = " ".join(words[begin: begin + step])
+            sentences.append(_Sentence(part, count_tokens([part])[0], paragraph))
+    return sentences
+
+
+def _windows(sizes: list[int], size: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedy [first, last) sentence ranges of ≤ size tokens, overlapping ≥ overlap tokens."""
+    windows = []
+    first = 0
+    while first < len(sizes):
+        last, used = first, 0
+        while last < len(sizes) and (last == first or used + sizes[last] <= size):
+            used += sizes[last]
+            last += 1
+        windows.append((first, last))
+        if last >= len(sizes):
+            break
+        # Step back from the end until the overlap is covered, but always advance.
+        back, kept = last, 0
+        while back - 1 > first and kept < overlap:
+            back -= 1
+            kept += sizes[back]
+        first = back
+    return windows
+
+
+def _start(section: Section, paragraph: int) -> int:
+    """The finest known start: the latest inline time at or before this paragraph."""
+    start = section.start
+    for p in section.paragraphs[: paragraph + 1]:
+        if p.start is not None and p.start >= section.start and (section.end is None or p.start < section.end):
+            start = p.start
+    return start
+
+
+def _truncate(text: str, tokens: int, count_tokens: TokenCounter) -> str:
+    words = text.split()
+    while words and count_tokens([" ".join(words)])[0] > tokens:
+        words = words[: max(1, int(len(words) * 0.8))] if len(words) > 1 else []
+    return " ".join(words)

@@ -1,0 +1,109 @@
+"""Walk a corpus folder and sort every ``.md`` page into story, element or skip.
+
+The archive's own ``pages/`` folder mixes ~9,600 pages of many types; only
+stories are indexed and element pages become the glossary. Every other page,
+and every file that cannot be read, is counted with its reason so nothing
+disappears silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .elements import ELEMENT_TYPES, parse_element
+from .parse import ParseError, page_type, parse_story
+from .records import Element, Story
+
+
+class CorpusError(ValueError):
+    """The corpus path itself is unusable (missing, not a folder, no pages)."""
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    stories: list[Story] = field(default_factory=list)
+    elements: list[Element] = field(default_factory=list)
+    #: Files that could not be used, each with the reason (reported to the user).
+    problems: list[Skipped] = field(default_factory=list)
+    #: Pages of other types, counted by type (expected in the archive's pages/).
+    other_types: Counter = field(default_factory=Counter)
+    #: Stories that parsed with a warning (e.g. a dropped audio URL).
+    warnings: list[Skipped] = field(default_factory=list)
+    #: Raw bytes of each story file, for content hashing.
+    story_bytes: dict[str, bytes] = field(default_factory=dict)
+
+
+def markdown_files(root: Path) -> list[Path]:
+    """Every ``.md`` file under root, sorted so runs are reproducible."""
+    root = Path(root)
+    if not root.exists():
+        raise CorpusError(f"corpus path {root} does not exist; point `labstories index` at the archive folder")
+    if root.is_file():
+        return [root] if root.suffix.lower() == ".md" else []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / name for name in files if name.lower().endswith(".md"))
+    return sorted(found)
+
+
+def read_text(path: Path) -> tuple[str | None, bytes, str | None]:
+    """(text, raw bytes, problem): text is None when the file is unusable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, b"", f"cannot be read ({error.strerror or error})"
+    if b"\x00" in raw[:8192]:
+        return None, raw, "is a binary file, not markdown"
+    try:
+        return raw.decode("utf-8-sig"), raw, None
+    except UnicodeDecodeError as error:
+        return None, raw, f"is not UTF-8 (bad byte at offset {error.start}); re-save it as UTF-8"
+
+
+def scan(root: Path | str, on_file=None) -> ScanResult:
+    """Classify and parse every page under root. ``on_file`` is called per file (progress)."""
+    paths = markdown_files(Path(root))
+    if not paths:
+        raise CorpusError(f"no .md pages under {root}; is this the archive folder?")
+    result = ScanResult()
+    seen_ids: dict[str, str] = {}
+    for path in paths:
+        if on_file:
+            on_file(path)
+        text, raw, problem = read_text(path)
+        if problem:
+            result.problems.append(Skipped(str(path), problem))
+            continue
+        kind = page_type(text)
+        if kind == "story":
+            _add_story(result, path, text, raw, seen_ids)
+        elif kind in ELEMENT_TYPES:
+            result.elements.append(parse_element(text, path))
+        else:
+            result.other_types[kind or "untyped"] += 1
+    return result
+
+
+def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:
+    if path.stem in seen_ids:
+        result.problems.append(Skipped(str(path), f"duplicate story id {path.stem} (also {seen_ids[path.stem]}); kept the first"))
+        return
+    try:
+        story = parse_story(text, path)
+    except ParseError as error:
+        result.problems.append(Skipped(str(path), str(error)))
+        return
+    seen_ids[story.id] = str(path)
+    result.stories.append(story)
+    result.story_bytes[story.id] = raw
+    result.warnings.extend(Skipped(str(path), warning) for warning in story.warnings)

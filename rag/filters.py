@@ -1,0 +1,79 @@
+"""Filters → a Chroma ``where`` clause and a keyword-side mask, checked against the index.
+
+Filtering happens before ranking on both sides (Chroma's ``where`` on the dense
+side, a boolean mask on the keyword side), so a filter never empties a top-k
+that had matches further down.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+from index.records import TAG_KINDS, Passage, Story
+
+from .records import FILTER_KINDS, Filters
+
+
+class FilterError(ValueError):
+    """A filter value the index does not know; the message lists the closest valid ones."""
+
+
+def facet_counts(stories: dict[str, Story]) -> dict[str, dict[str, int]]:
+    """Tag values counted in sections; country, continent and role counted in stories."""
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in FILTER_KINDS}
+    for story in stories.values():
+        for kind in ("country", "continent", "role"):
+            value = getattr(story, kind)
+            if value:
+                counts[kind][value] = counts[kind].get(value, 0) + 1
+        for section in story.sections:
+            for kind, values in section.tags.items():
+                for value in values:
+                    counts[kind][value] = counts[kind].get(value, 0) + 1
+    return {kind: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for kind, values in counts.items()}
+
+
+def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
+    """The same filters with each value in the index's spelling; unknown values raise."""
+    resolved = {}
+    for kind, values in filters.items():
+        known = {value.casefold(): value for value in facets.get(kind, {})}
+        canonical = []
+        for value in values:
+            match = known.get(value.casefold())
+            if match is None:
+                close = difflib.get_close_matches(value, list(facets.get(kind, {})), n=5, cutoff=0.5)
+                hint = f"closest: {', '.join(close)}" if close else f"see `labstories facets` for the {len(known)} values"
+                raise FilterError(f"unknown {kind} value {value!r}; {hint}")
+            if match not in canonical:
+                canonical.append(match)
+        resolved[kind] = canonical
+    return Filters(**resolved)
+
+
+def chroma_where(filters: Filters) -> dict | None:
+    clauses = []
+    for kind, values in filters.items():
+        if kind in TAG_KINDS:
+            options = [{kind: {"$contains": value}} for value in values]
+        else:
+            options = [{kind: {"$eq": value}} for value in values]
+        clauses.append(options[0] if len(options) == 1 else {"$or": options})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, Story]) -> np.ndarray:
+    """True where a passage satisfies every filter kind."""
+    mask = np.ones(len(passages), dtype=bool)
+    for kind, values in filters.items():
+        wanted = set(values)
+        if kind in TAG_KINDS:
+            hits = [bool(wanted.intersection(p.tags.get(kind, ()))) for p in passages]
+        else:
+            hits = [getattr(stories[p.story], kind) in wanted for p in passages]
+        mask &= np.asarray(hits, dtype=bool)
+    return mask

@@ -1,0 +1,54 @@
+"""Snippets and highlight spans: which part of a passage to show, which words to mark.
+
+Matching is by stem, the way the keyword index matches, so "migrants" in a
+query marks "migrant" and "Migration" is left alone. No HTML here: the UI
+escapes the text and wraps the spans.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import tokenize
+from index.passages import split_sentences
+
+_WORD = re.compile(r"\w\w+", re.UNICODE)
+
+
+def query_stems(query: str) -> set[str]:
+    return set(tokenize(query))
+
+
+def highlight_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
+    """(start, end) offsets of words in text whose stem is one of ``stems``."""
+    if not stems:
+        return []
+    spans = []
+    for match in _WORD.finditer(text):
+        stem = tokenize(match.group())
+        if stem and stem[0] in stems:
+            spans.append(match.span())
+    return spans
+
+
+def snippet(text: str, stems: set[str], limit: int = 320) -> str:
+    """The run of sentences around the one with most query words, about ``limit`` characters."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return ""
+    counts = [len(set(tokenize(s)) & stems) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (counts[i], -i))
+    first = last = best
+    length = len(sentences[best])
+    while length < limit and (first > 0 or last < len(sentences) - 1):
+        if last < len(sentences) - 1:
+            last += 1
+            length += len(sentences[last]) + 1
+        elif first > 0:
+            first -= 1
+            length += len(sentences[first]) + 1
+    chosen = " ".join(sentences[first: last + 1])
+    if len(chosen) > limit + 80:
+        chosen = chosen[:limit].rsplit(" ", 1)[0] + " …"
+    prefix = "… " if first > 0 else ""
+    return prefix + chosen
