@@ -55,8 +55,13 @@ def corpus_index(corpus_settings, embedder) -> StoryIndex:
 
 @pytest.fixture(scope="session")
 def mini_corpus_dir() -> Path:
-    """Small hand-written story and element pages, one per parser case."""
-    return DATA
+    """Small hand-written story and element pages, one per parser case.
+
+    ``tests/data/mini/`` holds ``stories/``, ``elements/`` and ``other/`` (a
+    non-story page and a README quoting the format); ``tests/data/app/`` belongs
+    to the app tests and is not part of this corpus.
+    """
+    return DATA / "mini"
 
 
 @pytest.fixture(scope="session")
