@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .elements import ELEMENT_TYPES, parse_element
-from .parse import ParseError, page_type, parse_story
+from .parse import ParseError, page_type, parse_story, split_stem
 from .records import Element, Story
 
 
@@ -89,9 +89,18 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
             _add_story(result, path, text, raw, seen_ids)
         elif kind in ELEMENT_TYPES:
             result.elements.append(parse_element(text, path))
+        elif _named_like_a_story(path):
+            # A user expects Experimenters_XYZ.md to be indexed: say which file and why it is not.
+            result.problems.append(Skipped(str(path), f"page type is {kind or 'missing'}, not story"))
         else:
             result.other_types[kind or "untyped"] += 1
     return result
+
+
+def _named_like_a_story(path: Path) -> bool:
+    """``{Role}_{ISO3}.md`` with a known role, e.g. ``Experimenters_SSD.md``."""
+    role, iso3 = split_stem(path.stem)
+    return bool(iso3) and role in ("Experimenter", "Explorer", "Solutions Mapper")
 
 
 def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:
