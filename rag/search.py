@@ -27,6 +27,7 @@ from . import links
 from .fusion import best_per_group, reciprocal_rank_fusion
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
+from .translate import to_english
 
 
 class QueryError(ValueError):
@@ -91,10 +92,11 @@ class StoryIndex:
         mask = filtering.passage_mask(filters, self.state.passages, self.state.stories)
         if not mask.any():
             return []
-        dense = self._dense(query, filters, int(mask.sum()))
-        keyword = self._keyword(query, mask)
+        english = to_english(query).text  # French/Spanish questions meet English transcripts
+        dense = self._dense(english, filters, int(mask.sum()))
+        keyword = self._keyword(english, mask)
         sections = self._fuse(dense, keyword)
-        stems = query_stems(query)
+        stems = query_stems(english)
         return [self._hit(self.state.passages[i], score, stems) for _, i, score in sections[:k]]
 
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
