@@ -1,0 +1,122 @@
+"""URL query parameters → a validated page request, with friendly notes for anything dropped.
+
+The address bar is user input: every name and value is checked here before the
+app acts on it. Unknown names, malformed times, unknown stories and filter
+values the index does not know are dropped, each with one readable note; the
+page never turns into an error page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.filters import FilterError, resolve
+from rag.links import KIND_OF, PARAM_OF
+from rag.records import Filters
+
+MAX_QUERY = 500
+MAX_VALUES = 20
+MAX_T = 24 * 3600
+_STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+KNOWN = ("q", "story", "t", *PARAM_OF.values())
+
+
+@dataclass
+class PageRequest:
+    """What the address bar asks for: a question (with filters) and/or a story at a time."""
+
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    story: str | None = None
+    t: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_params(pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]], stories) -> PageRequest:
+    """``[("q", "trust"), ("principle", "Trust")]`` → PageRequest; ``stories`` supports ``in``."""
+    request = PageRequest()
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    unknown = sorted(set(grouped) - set(KNOWN))
+    if unknown:
+        request.notes.append(f"Ignored unknown link parameter{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(_quote(n) for n in unknown)}; links use {', '.join(KNOWN)}.")
+    request.query = _query(grouped.get("q", []), request.notes)
+    request.filters = _filters(grouped, facets, request.notes)
+    request.story = _story(grouped.get("story", []), stories, request.notes)
+    request.t = _time(grouped.get("t", []), request.notes)
+    return request
+
+
+def _query(values: list[str], notes: list[str]) -> str:
+    query = " ".join((values[0] if values else "").split())
+    if len(query) > MAX_QUERY:
+        notes.append(f"The question in the link was {len(query)} characters; only the first {MAX_QUERY} were used.")
+        query = query[:MAX_QUERY]
+    return query
+
+
+def _filters(grouped: dict[str, list[str]], facets, notes: list[str]) -> Filters:
+    return clean_filters({kind: grouped.get(param, []) for param, kind in KIND_OF.items()}, facets, notes)
+
+
+def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str]) -> Filters:
+    """Filter values by kind (from the URL, the panel or the API) → Filters in the index's spelling.
+
+    Unknown values are dropped with a note naming the closest ones; at most
+    ``MAX_VALUES`` per kind are kept.
+    """
+    kept: dict[str, list[str]] = {}
+    for kind, given in values.items():
+        if kind not in PARAM_OF:
+            continue
+        param = PARAM_OF[kind]
+        given = [given] if isinstance(given, str) else list(given or [])
+        for value in given[:MAX_VALUES]:
+            value = " ".join(str(value).split())
+            if not value:
+                continue
+            try:
+                canonical = resolve(Filters(**{kind: [value]}), facets)
+            except FilterError as error:
+                notes.append(f"Ignored the filter {param}={_quote(value)}: {_friendly(error)}.")
+                continue
+            kept.setdefault(kind, [])
+            kept[kind].extend(v for v in getattr(canonical, kind) if v not in kept[kind])
+    return Filters(**kept)
+
+
+def _story(values: list[str], stories, notes: list[str]) -> str | None:
+    if not values or not values[0].strip():
+        return None
+    story = values[0].strip()
+    if not _STORY_ID.match(story) or story not in stories:
+        notes.append(f"There is no story {_quote(story)} in this archive; ask a question to find one.")
+        return None
+    return story
+
+
+def _time(values: list[str], notes: list[str]) -> int | None:
+    if not values:
+        return None
+    raw = values[0].strip()
+    if not raw.isdigit() or int(raw) > MAX_T:
+        notes.append(f"Ignored the time t={_quote(raw)}: it should be a whole number of seconds.")
+        return None
+    return int(raw)
+
+
+def _friendly(error: FilterError) -> str:
+    """The index's message without its CLI hint (`labstories facets`)."""
+    text = str(error)
+    return text.split("; see `labstories", 1)[0]
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return f"“{text}”"
+
+
+__all__ = ["KNOWN", "MAX_QUERY", "PageRequest", "clean_filters", "parse_params"]
