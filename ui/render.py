@@ -184,7 +184,7 @@ def _section_html(story: Story, section: Section, current: bool) -> str:
     return (f'<section class="{cls}" id="ls-t-{int(section.start)}"{aria}>'
             f'<h3>{play_html(story.audio_url, section.start)} <span>{heading}</span> '
             f'<a class="ls-copy ls-small" href="{esc(links.story_link(story.id, section.start))}" '
-            f'aria-label="Copy a link to this section">link</a></h3>{"".join(paragraphs)}</section>')
+            f'aria-label="Copy a link to this section">copy link</a></h3>{"".join(paragraphs)}</section>')
 
 
 def glossary_html(kind: str, value: str, element: Element | None) -> str:

@@ -1,0 +1,102 @@
+"""The app through its HTTP API (``gradio_client``), launched on localhost over the fixture stories."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app_support import app_index, app_url, audio_server, free_port  # noqa: F401  (fixtures)
+
+NO_FILTERS = [[]] * 7  # principles, tactics, tools, skills, country, continent, role
+
+
+@pytest.fixture
+def client(app_url):  # noqa: F811
+    from gradio_client import Client
+
+    return Client(app_url + "/", verbose=False)
+
+
+def _chat(client, message, history=(), **filters):
+    order = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
+    values = [filters.get(kind, []) for kind in order]
+    return client.predict(message, list(history), *values, api_name="/chat")
+
+
+def _last(history) -> str:
+    """The newest message's text (gradio 6 returns content as a list of blocks)."""
+    content = history[-1]["content"]
+    if isinstance(content, list):
+        return "".join(block.get("text", "") for block in content if isinstance(block, dict))
+    return content
+
+
+def test_chat_with_filters_returns_passages_of_the_expected_story(client):
+    textbox, history, principles, *_, link = _chat(client, "how did they earn the trust of beekeepers?",
+                                                   principles=["Trust"])
+    answer = _last(history)
+    assert textbox == "" and principles == ["Trust"]
+    assert "?story=SolutionMappers_AUD&amp;t=132" in answer
+    assert "principle <b>Trust</b>" in answer and "ls-hit" in answer
+    assert "Explorer_NOA" not in answer  # its passages are not tagged Trust
+    assert link == "?q=how+did+they+earn+the+trust+of+beekeepers%3F&principle=Trust"
+
+
+def test_follow_up_keeps_the_question_and_adds_a_visible_filter(client):
+    _, history, *_ = _chat(client, "how did villages repair water wells?")
+    _, history, *values, link = _chat(client, "only in Lemuria", history)
+    answer = _last(history)
+    assert values[4] == ["Lemuria"]  # the country dropdown now shows the filter
+    assert "Refining the previous question" in answer and "Explorer_NOA" in answer
+    assert "SolutionMappers_AUD" not in answer
+    assert "country=Lemuria" in link and "q=how+did+villages" in link
+
+
+def test_more_pages_through_the_retrieved_passages(client):
+    _, history, *_ = _chat(client, "zebra crossings beekeeping wells")
+    first = _last(history)
+    assert "Showing 1–5" in first
+    history, *_ = client.predict(history, api_name="/more")
+    assert "Showing 6–" in _last(history) or "That was all" in _last(history)
+
+
+def test_no_results_names_the_filters_and_suggests(client):
+    _, history, *_ = _chat(client, "beekeeping", country=["Lemuria"], principles=["Trust"])
+    answer = _last(history)
+    assert "No passages match" in answer
+    assert "Remove" in answer and "Trust" in answer and "Lemuria" in answer
+
+
+def test_answer_link_route_reruns_the_search(client):
+    history, *values, link, story = client.predict("?q=earn+trust+beekeepers&principle=trust&country=Atlantis",
+                                                         api_name="/open")
+    assert values[0] == ["Trust"] and values[4] == ["Atlantis"]
+    assert "SolutionMappers_AUD" in _last(history)
+    assert link == "?q=earn+trust+beekeepers&principle=Trust&country=Atlantis"
+    assert story == ""
+
+
+def test_story_route_opens_the_story_at_t(client):
+    history, *values, link, story = client.predict("?story=SolutionMappers_AUD&t=140", api_name="/open")
+    assert 'class="ls-section ls-current" id="ls-t-132"' in story
+    assert "Beekeeping Cooperatives of Atlantis" in story
+    assert link == "?story=SolutionMappers_AUD&t=140"
+
+
+def test_unknown_story_and_parameters_get_a_friendly_message(client):
+    history, *_, story = client.predict("?story=Nope_XYZ&colour=red&t=-3&principle=Nonsense", api_name="/open")
+    note = _last(history)
+    assert "no story “Nope_XYZ”" in note and "colour" in note and "Nonsense" in note and "t=“-3”" in note
+    assert story == ""
+
+
+def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
+    for path in ("/", "/?q=trust&principle=Trust", "/?story=SolutionMappers_AUD&t=132", "/?story=<script>"):
+        response = httpx.get(app_url + path)
+        assert response.status_code == 200
+        assert "story=<script>" not in response.text  # parameters are not reflected into the page
+    story_file = app_index.state.stories["SolutionMappers_AUD"].path
+    for path in (f"/gradio_api/file={story_file}", "/gradio_api/file=/etc/passwd", "/file=/etc/passwd",
+                 "/gradio_api/file=../../../../etc/passwd"):
+        response = httpx.get(app_url + path)
+        assert response.status_code in (403, 404), path
