@@ -1,8 +1,17 @@
-"""Rank fusion: ranked lists in, one ranked list out. Pure functions, no I/O."""
+"""Score fusion: per-side scores in, one ranked list out. Pure functions, no I/O.
+
+Two ways are kept. Reciprocal rank fusion (``reciprocal_rank_fusion``) uses
+ranks only and is the reference baseline. The shipped ranking standardises
+each side's scores over its own candidates (``zscores``), adds them with a
+weight (``combine``), and then lets a story's best sections lift its other
+sections a little (``story_boost``): a question about an initiative is usually
+answered in several parts of the interview that tells it (docs/retrieval.md).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from statistics import fmean, pstdev
 
 
 def reciprocal_rank_fusion(
@@ -21,10 +30,47 @@ def reciprocal_rank_fusion(
 
 
 def best_per_group(scored: Sequence[tuple[Hashable, float]], group_of) -> list[tuple[Hashable, Hashable, float]]:
-    """Collapse (item, score) pairs, best first, to one (group, best item, score) per group."""
+    """Collapse (item, score) pairs to one (group, best item, score) per group, best first."""
     seen: dict[Hashable, tuple[Hashable, Hashable, float]] = {}
     for item, score in sorted(scored, key=lambda pair: -pair[1]):
         group = group_of(item)
         if group not in seen:
             seen[group] = (group, item, score)
     return list(seen.values())
+
+
+def zscores(scores: Mapping[Hashable, float]) -> dict[Hashable, float]:
+    """Standardise one side's scores so cosine and BM25 can be added."""
+    if not scores:
+        return {}
+    values = list(scores.values())
+    mean, spread = fmean(values), pstdev(values) or 1.0
+    return {key: (value - mean) / spread for key, value in scores.items()}
+
+
+def combine(sides: Sequence[Mapping[Hashable, float]], weights: Sequence[float]) -> dict[Hashable, float]:
+    """Weighted sum of standardised sides; a key a side did not return gets that side's lowest score."""
+    normalised = [zscores(side) for side in sides]
+    keys = list(dict.fromkeys(key for side in normalised for key in side))
+    floors = [min(side.values()) if side else 0.0 for side in normalised]
+    return {
+        key: sum(w * side.get(key, floor) for side, w, floor in zip(normalised, weights, floors))
+        for key in keys
+    }
+
+
+def story_boost(scores: Mapping[Hashable, float], story_of: Callable[[Hashable], Hashable],
+                weight: float, top: int = 3) -> dict[Hashable, float]:
+    """score + weight × mean of the story's ``top`` best section scores."""
+    if not weight:
+        return dict(scores)
+    by_story: dict[Hashable, list[float]] = {}
+    for key, value in scores.items():
+        by_story.setdefault(story_of(key), []).append(value)
+    story_score = {story: fmean(sorted(values, reverse=True)[:top]) for story, values in by_story.items()}
+    return {key: value + weight * story_score[story_of(key)] for key, value in scores.items()}
+
+
+def ranked(scores: Mapping[Hashable, float]) -> list[tuple[Hashable, float]]:
+    """Best first; ties keep insertion order."""
+    return sorted(scores.items(), key=lambda item: -item[1])

@@ -24,7 +24,7 @@ from index.state import IndexState, load_state
 
 from . import filters as filtering
 from . import links
-from .fusion import best_per_group, reciprocal_rank_fusion
+from .fusion import best_per_group, combine, ranked, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
@@ -36,13 +36,25 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """Ranking knobs; the defaults are the configuration measured in docs/retrieval.md."""
+    """Ranking knobs. The defaults are the cross-validated choice in docs/retrieval.md."""
 
-    dense_candidates: int = 200
-    keyword_candidates: int = 200
-    rrf_k: float = 60.0
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.0
+    dense_candidates: int = 300
+    keyword_candidates: int = 300
+    #: Weight of the dense side against the keyword side (z-scored section scores).
+    dense_weight: float = 0.45
+    #: How much a story's best sections lift its other sections.
+    story_weight: float = 0.8
+    story_top: int = 3
+
+
+@dataclass
+class Candidates:
+    """Both sides' section scores for one query, before the tunable ranking step."""
+
+    dense: dict[str, float]       # section key → best window cosine
+    keyword: dict[str, float]     # section key → best window BM25
+    shown: dict[str, int]         # section key → passage position to show
+    stems: set[str]
 
 
 class StoryIndex:
@@ -82,26 +94,47 @@ class StoryIndex:
 
     # -- search -----------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
-        query = (query or "").strip()
-        if not query:
-            raise QueryError("the query is empty; type a question, e.g. \"how did labs build trust?\"")
         k = k or self.settings.k
         if not 1 <= k <= 1000:
             raise QueryError(f"k of {k} is out of range; use 1 to 1000")
+        found = self.candidates(query, filters)
+        return [self._hit(self.state.passages[found.shown[key]], score, found.stems)
+                for key, score in self.rank(found)[:k]]
+
+    def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
+        """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
+        query = (query or "").strip()
+        if not query:
+            raise QueryError("the query is empty; type a question, e.g. \"how did labs build trust?\"")
         filters = self.resolve(filters)
+        english = to_english(query).text  # French/Spanish questions meet English transcripts
         mask = filtering.passage_mask(filters, self.state.passages, self.state.stories)
         if not mask.any():
-            return []
-        english = to_english(query).text  # French/Spanish questions meet English transcripts
-        dense = self._dense(english, filters, int(mask.sum()))
-        keyword = self._keyword(english, mask)
-        sections = self._fuse(dense, keyword)
-        stems = query_stems(english)
-        return [self._hit(self.state.passages[i], score, stems) for _, i, score in sections[:k]]
+            return Candidates({}, {}, {}, query_stems(english))
+        dense = best_per_group(self._dense(english, filters, int(mask.sum())), self._section_of)
+        keyword = best_per_group(self._keyword(english, mask), self._section_of)
+        shown = {key: position for key, position, _ in keyword}
+        shown.update({key: position for key, position, _ in dense})  # prefer the best dense window
+        return Candidates(
+            dense={key: score for key, _, score in dense},
+            keyword={key: score for key, _, score in keyword},
+            shown=shown, stems=query_stems(english),
+        )
+
+    def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:
+        """The cheap half: fuse the sides, lift sections of strong stories, sort."""
+        config = config or self.config
+        fused = combine([found.dense, found.keyword], [config.dense_weight, 1.0 - config.dense_weight])
+        boosted = story_boost(fused, lambda key: key.rpartition("@")[0], config.story_weight, config.story_top)
+        return ranked(boosted)
+
+    def _section_of(self, position: int) -> str:
+        passage = self.state.passages[position]
+        return f"{passage.story}@{passage.section_start}"
 
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, filtered in Chroma."""
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode_query(query)
         n = min(self.config.dense_candidates, available)
         result = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=n,
@@ -132,19 +165,6 @@ class StoryIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
-
-    def _fuse(self, dense, keyword) -> list[tuple[str, int, float]]:
-        """Section-level RRF of the two sides; each section shown by its best dense window."""
-        section_of = lambda i: self.state.passages[i].story + "@" + str(self.state.passages[i].section_start)  # noqa: E731
-        dense_sections = best_per_group(dense, section_of)
-        keyword_sections = best_per_group(keyword, section_of)
-        fused = reciprocal_rank_fusion(
-            [[s for s, _, _ in dense_sections], [s for s, _, _ in keyword_sections]],
-            k=self.config.rrf_k, weights=[self.config.dense_weight, self.config.keyword_weight],
-        )
-        shown = {s: i for s, i, _ in keyword_sections}
-        shown.update({s: i for s, i, _ in dense_sections})
-        return [(section, shown[section], score) for section, score in fused]
 
     def _hit(self, passage: Passage, score: float, stems: set[str]) -> Hit:
         story = self.state.stories[passage.story]
