@@ -83,3 +83,13 @@ class Settings:
 
 class SettingsError(ValueError):
     """A setting has a value the program cannot use."""
+
+
+def settings_table() -> str:
+    """The README's settings table, generated so the docs cannot drift from the code."""
+    rows = ["| setting | environment variable | default | what it does |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        flag = "--" + s.name.replace("_", "-")
+        default = f"`{s.default}`" if s.default != "" else "(none)"
+        rows.append(f"| `{flag}` | `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)

@@ -26,6 +26,7 @@ USER_ERRORS = (CorpusError, NoIndexError, SettingsError, StoreError)
 def _settings(args) -> Settings:
     return Settings.load(
         data_dir=getattr(args, "data_dir", None), chroma_url=getattr(args, "chroma_url", None),
+        model_path=getattr(args, "model_path", None), batch_size=getattr(args, "batch_size", None),
         k=getattr(args, "k", None), host=getattr(args, "host", None), port=getattr(args, "port", None),
     )
 
@@ -163,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help=f"{_help('data_dir')} [env LABSTORIES_DATA]")
     common.add_argument("--chroma-url", help=f"{_help('chroma_url')} [env LABSTORIES_CHROMA_URL]")
+    common.add_argument("--model-path", help=f"{_help('model_path')} [env LABSTORIES_MODEL]")
+    common.add_argument("--batch-size", type=int, help=f"{_help('batch_size')} [env LABSTORIES_BATCH_SIZE]")
 
     def command(name, func, **kw):
         p = sub.add_parser(name, parents=[common], help=func.__doc__.split("\n")[0], description=func.__doc__,

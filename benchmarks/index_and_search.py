@@ -1,0 +1,61 @@
+"""Times a full index of a corpus, a second run with nothing changed, and the median search.
+
+    python benchmarks/index_and_search.py ../shared/corpus [--queries ../shared/eval/dev.jsonl]
+
+Uses a fresh temporary data directory; prints numbers, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from index import Embedder, Settings, update  # noqa: E402
+from rag import Filters, StoryIndex, read_questions  # noqa: E402
+
+QUESTIONS = [
+    "how did labs build belonging with migrants?",
+    "digitising a traditional savings box",
+    "working with city councils on public spaces",
+    "what skills did you need to convince the government?",
+    "Comment former des agents publics à un nouveau logiciel ?",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--queries", help="JSON lines with id/question/filters (default: a built-in handful)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        embedder = Embedder()
+        first = update(args.corpus, settings, embedder=embedder)
+        print(f"full index:      {first.seconds:7.1f} s  ({first.stories} stories, {first.sections} sections, "
+              f"{first.passages} passages embedded)")
+        second = update(args.corpus, settings, embedder=embedder)
+        print(f"unchanged rerun: {second.seconds:7.1f} s  ({second.embedded} passages embedded)")
+        index = StoryIndex.open(settings, embedder=embedder)
+        questions = ([(q.question, Filters.from_dict(q.filters)) for q in read_questions(args.queries)]
+                     if args.queries else [(q, Filters()) for q in QUESTIONS])
+        index.search("warm-up", None, 10)
+        times = []
+        for _ in range(3):
+            for question, filters in questions:
+                began = time.perf_counter()
+                index.search(question, filters, 10)
+                times.append((time.perf_counter() - began) * 1000)
+        print(f"search:          median {statistics.median(times):.1f} ms, p90 "
+              f"{statistics.quantiles(times, n=10)[-1]:.1f} ms over {len(times)} searches")
+        print(f"peak RSS:        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
