@@ -100,3 +100,29 @@ def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
                  "/gradio_api/file=../../../../etc/passwd"):
         response = httpx.get(app_url + path)
         assert response.status_code in (403, 404), path
+
+
+@pytest.fixture(scope="module")
+def corpus_app_url(corpus_index):
+    """The app over the full shared corpus (reusing the session's index; never rebuilt here)."""
+    from ui.app import launch
+
+    port = free_port()
+    demo = launch(corpus_index, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}"
+    demo.close()
+
+
+@pytest.mark.corpus
+def test_corpus_chat_with_filters_finds_the_migrants_story(corpus_app_url):
+    from gradio_client import Client
+
+    client = Client(corpus_app_url + "/", verbose=False)
+    _, history, *values, link = _chat(client, "how did labs build belonging with migrants?",
+                                      continent=["South America"])
+    answer = _last(history)
+    assert "?story=SolutionMappers_PER&amp;t=" in answer.split('class="ls-hit"')[1]  # the first passage
+    assert "continent <b>South America</b>" in answer
+    _, history, *values, link = _chat(client, "more from Peru", history)
+    assert values[4] == ["Peru"] and values[5] == [] and "country=Peru" in link
+    assert "Refining the previous question" in _last(history)

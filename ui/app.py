@@ -158,6 +158,12 @@ class ChatApp:
         link = links.story_link(story.id, request.t)
         return render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False), link
 
+    def link_for(self, *args):
+        """The address for the last question under the panel's current filters (panel edited)."""
+        *values, state = args
+        panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, [])
+        return links.answer_link(_conv(state).query, panel)
+
     def close_story(self, state):
         return gr.update(visible=False), gr.update(visible=True), _conv(state).link() or "?"
 
@@ -227,7 +233,10 @@ def build_app(index: StoryIndex) -> gr.Blocks:
         more_btn.click(app.more, [chatbot, state], answer_out, api_name="more").then(None, [url], None, js=SYNC_JS)
         apply_btn.click(app.rerun, [chatbot, *dropdowns, state], answer_out, api_name="rerun").then(
             None, [url], None, js=SYNC_JS)
-        clear_btn.click(lambda: [[] for _ in FILTER_KINDS], None, dropdowns, api_name=False)
+        clear_btn.click(lambda: [[] for _ in FILTER_KINDS], None, dropdowns, api_name=False).then(
+            app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
+        for dropdown in dropdowns:  # the address bar follows the panel, too
+            dropdown.input(app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
         load_out = [*answer_out, story_view, story_col, chat_col]
         demo.load(app.on_load, None, load_out, api_name=False).then(None, [url], None, js=SYNC_JS)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open")

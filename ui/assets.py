@@ -150,7 +150,7 @@ JS = r"""
   }, true);
   // Put the current answer or story in the address bar; for a story, scroll to and prepare its section.
   window.lsSync = (link) => {
-    if (typeof link === 'string' && link.startsWith('?')) history.replaceState(null, '', location.pathname + link);
+    if (typeof link === 'string' && link.startsWith('?')) history.replaceState(null, '', location.pathname + (link === '?' ? '' : link));
     if (!link || !link.includes('story=')) {
       // Show the newest answer from its first line, not its last.
       setTimeout(() => {

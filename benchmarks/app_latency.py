@@ -1,0 +1,128 @@
+"""Time from pressing enter to passages shown, through the app's API, and the server's memory.
+
+Starts ``labstories serve`` as a child process on a free localhost port (the
+index must exist, or pass --corpus to build it first), sends 20 questions to
+the ``/chat`` endpoint with ``gradio_client`` — the same call the browser makes
+on enter, including refinement, search and HTML rendering — and prints the
+median and 90th percentile round trip, then the server's resident memory
+(VmRSS now, VmHWM peak) read from /proc.
+
+Example:
+    labstories index ../shared/corpus --data-dir /tmp/ls
+    python benchmarks/app_latency.py --data-dir /tmp/ls
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+QUESTIONS = [
+    ("how did labs build belonging with migrants?", {}),
+    ("how did labs earn the trust of communities?", {"principles": ["Trust"]}),
+    ("what did solution mappers learn from local innovators?", {"role": ["Solutions Mapper"]}),
+    ("how did labs work with governments on policy?", {}),
+    ("experiments with farmers and climate adaptation", {"continent": ["Africa"]}),
+    ("how did the lab use GIS maps?", {}),
+    ("working with young people and youth unemployment", {}),
+    ("what went wrong and what did you learn from failure?", {}),
+    ("how did labs involve women entrepreneurs?", {"continent": ["South America"]}),
+    ("waste management and recycling", {}),
+    ("how did you convince the country office to take risks?", {"role": ["Experimenter"]}),
+    ("collective intelligence and citizen science", {}),
+    ("how did the pandemic change the lab's work?", {}),
+    ("partnerships with universities", {"principles": ["Collaboration"]}),
+    ("indigenous knowledge and local expertise", {}),
+    ("scaling a solution after the pilot", {}),
+    ("how did labs measure impact?", {}),
+    ("digital payments and financial inclusion", {"continent": ["Asia"]}),
+    ("water and sanitation in informal settlements", {}),
+    ("what advice would you give a new lab?", {}),
+]
+KINDS = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with code {process.returncode}; is the index built?")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not open port {port} within {timeout:.0f} s")
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default=os.environ.get("LABSTORIES_DATA", ".labstories"))
+    parser.add_argument("--corpus", help="index this archive folder first (unchanged stories are reused)")
+    parser.add_argument("--rounds", type=int, default=1, help="times to send the 20 questions")
+    args = parser.parse_args()
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
+    if args.corpus:
+        subprocess.run([sys.executable, "-m", "ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
+                       check=True, env=env)
+    port = free_port()
+    began = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--data-dir", args.data_dir, "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server)
+        startup = time.perf_counter() - began
+        from gradio_client import Client
+
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
+        idle = memory_kb(server.pid)
+        times = []
+        for _ in range(args.rounds):
+            for question, filters in QUESTIONS:
+                values = [filters.get(kind, []) for kind in KINDS]
+                start = time.perf_counter()
+                _, history, *_ = client.predict(question, [], *values, api_name="/chat")
+                times.append(time.perf_counter() - start)
+                content = history[-1]["content"]
+                text = content if isinstance(content, str) else "".join(b.get("text", "") for b in content)
+                if "ls-hit" not in text:
+                    print(f"warning: no passages for {question!r}", file=sys.stderr)
+        after = memory_kb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    times.sort()
+    p90 = times[int(0.9 * (len(times) - 1))]
+    print(f"questions            {len(times)} through /chat (gradio_client, localhost)")
+    print(f"server start         {startup:.1f} s (opening the index and warming the model)")
+    print(f"enter → passages     median {statistics.median(times) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
+          f"max {times[-1] * 1000:.0f} ms")
+    print(f"server memory (RSS)  {idle['VmRSS'] / 1024:.0f} MB after warm-up, {after['VmRSS'] / 1024:.0f} MB after the "
+          f"questions, peak {after['VmHWM'] / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
