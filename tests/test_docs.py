@@ -1,0 +1,35 @@
+"""The README documents every command and every setting (datasette's test_docs.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from index.settings import SETTINGS
+from ui.cli import build_parser
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+pending = pytest.mark.xfail(not README.exists(), reason="README pending", strict=False)
+
+
+def commands() -> list[str]:
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(sub.choices)
+
+
+def test_the_cli_has_the_documented_commands():
+    assert commands() == ["eval", "facets", "index", "search", "serve", "stats"]
+
+
+@pending
+@pytest.mark.parametrize("command", commands())
+def test_every_command_is_in_the_readme(command):
+    assert f"labstories {command}" in README.read_text("utf-8")
+
+
+@pending
+@pytest.mark.parametrize("setting", SETTINGS, ids=[s.name for s in SETTINGS])
+def test_every_setting_is_in_the_readme(setting):
+    assert setting.env in README.read_text("utf-8")
