@@ -103,6 +103,8 @@ def test_play_control_starts_the_in_app_player_at_the_passage(page, app_url, aud
                           " return {src: a.currentSrc, t: a.currentTime, hidden: document.getElementById('ls-player').hidden}; }")
     assert state["src"].startswith(audio_server) and not state["hidden"]
     assert 131 <= state["t"] <= 134
+    page.wait_for_function("() => { const a = document.getElementById('ls-audio'); return !a.paused && a.currentTime > 132.5; }",
+                           timeout=10_000)  # and it is playing on from there
     assert page.url.startswith(app_url)  # played in the app, not by navigating away
     # The direct link opens the browser's own player at the same second.
     assert page.locator('#ls-chat a.ls-ext[href$="#t=132"]').first.get_attribute("target") == "_blank"

@@ -53,7 +53,7 @@ a.ls-ext:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .ls-summary { opacity: .9; }
 .ls-section { padding: .4rem .6rem; border-left: 4px solid transparent; margin: .4rem 0; scroll-margin-top: 1rem; }
 .ls-section h3 { font-size: 1rem; margin: .2rem 0; display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; }
-.ls-section h3 a.ls-ext { font-size: .8em; font-weight: 400; }
+.ls-section h3 a.ls-ext, .ls-section h3 a.ls-copy { font-size: .75em; font-weight: 400; }
 .ls-current { border-left-color: #f59e0b; background: rgba(245,158,11,.12); }
 .ls-para a.ls-play { font-size: .85em; margin-right: .4rem; }
 .ls-para a.ls-ext { display: none; }
