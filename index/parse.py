@@ -9,7 +9,10 @@ drop whole stories (see the corpus README).
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .records import TAG_KINDS, Paragraph, Section, Story, empty_tags
@@ -39,6 +42,13 @@ _FILE_ROLE = {
     "solutionmappers": "Solutions Mapper",
     "solutionmapper": "Solutions Mapper",
 }
+
+
+@lru_cache(maxsize=1)
+def continents() -> dict[str, str]:
+    """ISO3 → continent, for stories whose page lacks ``[[continent:]]``."""
+    raw = resources.files("index").joinpath("data/continents.json").read_text("utf-8")
+    return json.loads(raw)["continents"]
 
 
 class ParseError(ValueError):
@@ -210,6 +220,10 @@ def parse_story(text: str, path: Path | str) -> Story:
     role, iso3 = split_stem(path.stem)
     audio = _first(meta, "audio") or None
     warnings = []
+    continent = _first(meta, "continent")
+    if not continent and iso3 in continents():
+        continent = continents()[iso3]
+        warnings.append(f"no [[continent:]]; used {continent} from the file name's country code {iso3}")
     if audio and not is_web_url(audio):
         warnings.append(f"audio URL {audio[:60]!r} is not http(s); dropped")
         audio = None
@@ -219,7 +233,7 @@ def parse_story(text: str, path: Path | str) -> Story:
         summary=_first(meta, "ai_summary"),
         audio_url=audio,
         country=_first(meta, "country"),
-        continent=_first(meta, "continent"),
+        continent=continent,
         role=role,
         iso3=iso3,
         sections=sections,

@@ -116,9 +116,10 @@ def _windows(sizes: list[int], size: int, overlap: int) -> list[tuple[int, int]]
         windows.append((first, last))
         if last >= len(sizes):
             break
-        # Step back from the end until the overlap is covered, but always advance.
+        # Step back from the end until the overlap is covered, but always advance,
+        # and never so far that the next window could not take in a new sentence.
         back, kept = last, 0
-        while back - 1 > first and kept < overlap:
+        while back - 1 > first and kept < overlap and sum(sizes[back - 1: last + 1]) <= size:
             back -= 1
             kept += sizes[back]
         first = back

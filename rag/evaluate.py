@@ -63,7 +63,12 @@ def section_of(story: str, start: int, section_starts: dict[str, list[int]]) -> 
 
 
 def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
-    gains = [2 ** relevant.get(key, 0) - 1 for key in ranked[:k]]
+    """A repeated section keeps its places but earns its gain once, so nDCG stays ≤ 1."""
+    seen: set[str] = set()
+    gains = []
+    for key in ranked[:k]:
+        gains.append(0 if key in seen else 2 ** relevant.get(key, 0) - 1)
+        seen.add(key)
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     ideal = sorted((2 ** g - 1 for g in relevant.values()), reverse=True)[:k]
     idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))

@@ -68,6 +68,7 @@ class StoryIndex:
         self.embedder = embedder
         self.config = config
         self._position = {p.id: i for i, p in enumerate(state.passages)}
+        self._stale = max(0, collection.count() - len(state.passages))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None,
@@ -135,7 +136,9 @@ class StoryIndex:
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, filtered in Chroma."""
         vector = self.embedder.encode_query(query)
-        n = min(self.config.dense_candidates, available)
+        # Vectors not (or no longer) live in this build — an update under way or
+        # interrupted — may take places in Chroma's top n; ask for that many more.
+        n = min(self.config.dense_candidates, available) + self._stale
         result = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=n,
             where=filtering.chroma_where(filters), include=["distances"],
