@@ -24,7 +24,7 @@ from index.state import IndexState, load_state
 
 from . import filters as filtering
 from . import links
-from .fusion import best_per_group, combine, ranked, story_boost
+from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
@@ -45,6 +45,11 @@ class RetrievalConfig:
     #: How much a story's best sections lift its other sections.
     story_weight: float = 0.8
     story_top: int = 3
+    #: "z" (standardised scores, shipped) or "rrf" (reciprocal rank fusion, the reference).
+    fusion: str = "z"
+    rrf_k: float = 60.0
+    #: Carry French/Spanish questions to English before searching.
+    translate: bool = True
 
 
 @dataclass
@@ -108,7 +113,8 @@ class StoryIndex:
         if not query:
             raise QueryError("the query is empty; type a question, e.g. \"how did labs build trust?\"")
         filters = self.resolve(filters)
-        english = to_english(query).text  # French/Spanish questions meet English transcripts
+        # French/Spanish questions meet English transcripts
+        english = to_english(query).text if self.config.translate else query
         mask = filtering.passage_mask(filters, self.state.passages, self.state.stories)
         if not mask.any():
             return Candidates({}, {}, {}, query_stems(english))
@@ -125,7 +131,11 @@ class StoryIndex:
     def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:
         """The cheap half: fuse the sides, lift sections of strong stories, sort."""
         config = config or self.config
-        fused = combine([found.dense, found.keyword], [config.dense_weight, 1.0 - config.dense_weight])
+        weights = [config.dense_weight, 1.0 - config.dense_weight]
+        if config.fusion == "rrf":
+            sides = [[key for key, _ in ranked(side)] for side in (found.dense, found.keyword)]
+            return reciprocal_rank_fusion(sides, k=config.rrf_k, weights=weights)
+        fused = combine([found.dense, found.keyword], weights)
         boosted = story_boost(fused, lambda key: key.rpartition("@")[0], config.story_weight, config.story_top)
         return ranked(boosted)
 
