@@ -21,7 +21,7 @@ import gradio as gr  # noqa: E402
 from index import Settings  # noqa: E402
 from rag import FilterError, Filters, QueryError, StoryIndex  # noqa: E402
 from rag import links  # noqa: E402
-from rag.records import FILTER_KINDS, Hit  # noqa: E402
+from rag.records import FILTER_KINDS  # noqa: E402
 from rag.refine import Vocabulary, refine, relaxations  # noqa: E402
 from rag.snippets import query_stems  # noqa: E402
 
@@ -43,11 +43,14 @@ LABEL = {"principles": "Principles", "tactics": "Tactics", "tools": "Tools", "sk
 
 @dataclass
 class Conversation:
-    """Per-session memory: the last question, its filters and the passages retrieved for it."""
+    """Per-session memory: the last question, its filters and how many passages were shown.
+
+    Hits are not kept (sessions would hold megabytes); "more" runs the same
+    deterministic search again and takes the next page.
+    """
 
     query: str = ""
     filters: dict = field(default_factory=dict)
-    hits: list[dict] = field(default_factory=list)
     shown: int = 0
 
     def link(self) -> str:
@@ -102,7 +105,7 @@ class ChatApp:
         except (QueryError, FilterError) as error:
             history.append(_bot(render.notice_html(str(error))))
             return (history, *_values(filters), asdict(_conv(None)), "")
-        conv = Conversation(query, {k: v for k, v in filters.items()}, [asdict(h) for h in hits], min(PAGE, len(hits)))
+        conv = Conversation(query, {k: v for k, v in filters.items()}, min(PAGE, len(hits)))
         answer = render.Answer(query, filters, hits[:PAGE], 1, len(hits), len({h.story for h in hits}),
                                query_stems(query), notes, relaxations(filters, self.index) if not hits else [])
         history.append(_bot(render.answer_html(answer)))
@@ -110,14 +113,15 @@ class ChatApp:
 
     def _more(self, history, conv: Conversation):
         filters = Filters.from_dict(conv.filters)
+        hits = self.index.search(conv.query, filters, RETRIEVE) if conv.query else []
         if not conv.query:
             history.append(_bot(render.notice_html("Ask a question first; then “more” shows further passages.")))
-        elif conv.shown >= len(conv.hits):
-            history.append(_bot(render.notice_html(f"That was all {len(conv.hits)} passages for “{conv.query}”.")))
+        elif conv.shown >= len(hits):
+            history.append(_bot(render.notice_html(f"That was all {len(hits)} passages for “{conv.query}”.")))
         else:
-            page = [Hit(**h) for h in conv.hits[conv.shown: conv.shown + PAGE]]
-            answer = render.Answer(conv.query, filters, page, conv.shown + 1, len(conv.hits),
-                                   len({h["story"] for h in conv.hits}), query_stems(conv.query))
+            page = hits[conv.shown: conv.shown + PAGE]
+            answer = render.Answer(conv.query, filters, page, conv.shown + 1, len(hits),
+                                   len({h.story for h in hits}), query_stems(conv.query))
             history.append(_bot(render.answer_html(answer)))
             conv.shown += len(page)
         return (history, *_values(filters), asdict(conv), conv.link())

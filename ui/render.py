@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from index.records import Element, Section, Story
 from rag import links
-from rag.records import FILTER_KINDS, Filters, Hit, clock
+from rag.records import Filters, Hit, clock
 from rag.refine import Relaxation
 from rag.snippets import highlight_spans
 
@@ -202,5 +202,5 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-__all__ = ["Answer", "FILTER_KINDS", "KIND_LABEL", "answer_html", "chips_html", "current_section", "describe_filters",
+__all__ = ["Answer", "KIND_LABEL", "answer_html", "chips_html", "current_section", "describe_filters",
            "empty_html", "esc", "glossary_html", "highlight", "hit_html", "notice_html", "play_html", "story_html"]
