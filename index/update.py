@@ -139,6 +139,8 @@ def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dic
                      embedder: Embedder, batch_size: int, show_progress: bool) -> None:
     if not items:
         return
+    # Similar lengths batch together, so little of each batch is padding.
+    items = sorted(items, key=lambda item: len(item[0].embed_text))
     chunk = batch_size  # one encode call and one Chroma upsert per batch
     with tqdm(total=len(items), desc="Embedding passages", unit="passage", disable=not show_progress) as bar:
         for begin in range(0, len(items), chunk):
