@@ -72,7 +72,7 @@ def test_unknown_words_pass_through_untranslated():
 @pytest.mark.corpus
 @pytest.mark.parametrize("question, story", [
     ("Comment numériser les registres de naissance au Togo ?", "SolutionMappers_TGO"),
-    ("¿Cómo digitalizar una caja de ahorro tradicional en Sudán del Sur?", "Experimenters_SSD"),
+    ("¿Cómo digitalizar el Sanduk, la caja de ahorro tradicional de Sudán del Sur?", "Experimenters_SSD"),
 ])
 def test_multilingual_questions_find_their_story(corpus_index, question, story):
     assert corpus_index.search(question, k=3)[0].story == story
