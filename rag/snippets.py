@@ -15,8 +15,16 @@ from index.passages import split_sentences
 _WORD = re.compile(r"\w\w+", re.UNICODE)
 
 
+#: Question words that BM25 may keep but that are noise when marked in a passage.
+_QUESTION_WORDS = frozenset(tokenize(
+    "how what which why when who whom whose where did does do done can could should would "
+    "labs lab get got make made way ways"
+))
+
+
 def query_stems(query: str) -> set[str]:
-    return set(tokenize(query))
+    """Stems worth marking in a passage: the query's content words."""
+    return set(tokenize(query)) - _QUESTION_WORDS
 
 
 def highlight_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
