@@ -4,9 +4,12 @@ Pure functions over the index's vocabulary (facet values and which continent
 each country lies in); nothing here searches. The rules, chosen to be
 predictable rather than clever:
 
-* Country, continent, role and element names mentioned anywhere in a message
-  (case-insensitive, whole words, plural ``s`` allowed, longest name first so
-  "South Sudan" is not also "Sudan") become filters the user can see and remove.
+* Country, continent and role names mentioned anywhere in a message, and
+  element names in a follow-up (case-insensitive, whole words, plural ``s``
+  allowed, longest name first so "South Sudan" is not also "Sudan") become
+  filters the user can see and remove. In a new question an element name is
+  left as part of the topic: the archive's tags were assigned automatically,
+  and "how did they design the pilot?" is not a request for the tag *Design*.
   Role aliases ("experimenters", "solution mappers", "mappers") and place
   aliases ("Latin America", "DRC") are understood. A name that is an element
   of several kinds goes to the kind that tags most sections.
@@ -132,14 +135,19 @@ def refine(message: str, previous_query: str, previous_filters: Filters, vocabul
     if previous_query and _MORE.match(message):
         return Refinement(previous_query, filters, follow_up=True, more=True)
     named, rest = mentions(message, vocabulary)
+    leftover = [w for w in _WORD.findall(rest) if w not in _FILLER and not w.isdigit()]
+    follow_up = bool(previous_query) and len(leftover) <= 2 and bool(
+        named or _CLEAR_ALL.search(message) or _CLEAR_KIND.search(message) or _looks_like_refinement(message))
+    if not follow_up and not _REMOVE.search(message):
+        # In a new question an element name is usually the topic ("how did they design
+        # the pilot?"), not a wish to filter by an approximate tag: places and roles only.
+        named = [(kind, value) for kind, value in named if kind not in TAG_KINDS]
     removed = _clear(message, filters)
     if _REMOVE.search(message):
         removed += _remove(filters, named)
         named = []
     elif named:
         _apply(filters, named, add=bool(_ADD_WORDS.search(message)), vocabulary=vocabulary)
-    leftover = [w for w in _WORD.findall(rest) if w not in _FILLER and not w.isdigit()]
-    follow_up = bool(previous_query) and len(leftover) <= 2 and bool(named or removed or _looks_like_refinement(message))
     query = previous_query if follow_up else message
     return Refinement(query, filters, follow_up=follow_up, recognised=named, removed=removed)
 

@@ -179,3 +179,10 @@ def test_clean_filters_drops_unknown_values_with_a_note():
     notes = []
     assert clean_filters({"country": ["peru", "Atlantis"], "bogus": ["x"]}, FACETS, notes) == Filters(country=["Peru"])
     assert len(notes) == 1 and "Atlantis" in notes[0]
+
+
+def test_element_names_filter_only_in_follow_ups_but_places_always(vocab):
+    new = refine("how did labs build trust with communities in Peru?", "", Filters(), vocab)
+    assert not new.follow_up and new.filters == Filters(country=["Peru"])
+    follow = refine("what about trust?", Q, Filters(country=["Peru"]), vocab)
+    assert follow.follow_up and follow.filters == Filters(principles=["Trust"], country=["Peru"])
