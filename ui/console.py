@@ -25,7 +25,8 @@ def print_update(report, settings) -> None:
     )
     if report.other_types:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items(), key=lambda kv: -kv[1]))
-        print(f"  skipped {sum(report.other_types.values())} pages of other types ({kinds})")
+        total = sum(report.other_types.values())
+        print(f"  skipped {total} page{'s' if total != 1 else ''} of other types ({kinds})")
     for item in report.warnings:
         print(f"  warning: {item.path}: {item.reason}")
     for item in report.problems:
