@@ -134,7 +134,7 @@ def test_index_command_reports_counts_and_problems(capsys, tmp_path):
     assert lines[0].startswith("Indexed 2 stories (2 sections, 2 passages) and 0 glossary entries in ")
     assert lines[0].endswith(f" s → {data}")
     assert lines[1] == "  2 new, 0 changed, 0 removed; 2 passages embedded"
-    assert lines[2] == "  skipped 1 pages of other types (1 untyped)"
+    assert lines[2] == "  skipped 1 page of other types (1 untyped)"
     assert lines[3] == f"  warning: {corpus / 'Experimenters_JSX.md'}: audio URL 'javascript:alert(1)' is not http(s); dropped"
     assert lines[4] == f"  skipped {corpus / 'Experimenters_BIN.md'}: is a binary file, not markdown"
 
