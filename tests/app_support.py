@@ -9,6 +9,8 @@ the local WAV server, so no test touches the network.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import io
 import re
 import socket
@@ -98,12 +100,21 @@ def app_index(tmp_path_factory, audio_server, embedder) -> StoryIndex:
     return StoryIndex.open(settings, embedder=embedder)
 
 
-@pytest.fixture(scope="session")
-def app_url(app_index):
-    """The app over the fixture stories, running on a free localhost port."""
+@contextmanager
+def running_app(index):
+    """The app over ``index`` on a free localhost port, closed afterwards."""
     from ui.app import launch
 
     port = free_port()
-    demo = launch(app_index, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}"
-    demo.close()
+    demo = launch(index, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_index):
+    """The app over the fixture stories, running on a free localhost port."""
+    with running_app(app_index) as url:
+        yield url

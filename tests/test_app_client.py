@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app_support import app_index, app_url, audio_server, free_port  # noqa: F401  (fixtures)
+from app_support import app_index, app_url, audio_server, running_app  # noqa: F401  (fixtures)
 
 NO_FILTERS = [[]] * 7  # principles, tactics, tools, skills, country, continent, role
 
@@ -105,12 +105,8 @@ def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
 @pytest.fixture(scope="module")
 def corpus_app_url(corpus_index):
     """The app over the full shared corpus (reusing the session's index; never rebuilt here)."""
-    from ui.app import launch
-
-    port = free_port()
-    demo = launch(corpus_index, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}"
-    demo.close()
+    with running_app(corpus_index) as url:
+        yield url
 
 
 @pytest.mark.corpus
