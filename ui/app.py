@@ -272,9 +272,11 @@ def launch(index: StoryIndex, host: str, port: int, block: bool = True):
     return demo
 
 
-def serve(settings: Settings) -> None:
-    """``labstories serve``: open the index, warm the model, serve until interrupted."""
-    index = StoryIndex.open(settings)
+def serve(settings: Settings, embedder=None) -> None:
+    """``labstories serve``: open the index, warm the model, serve until interrupted.
+
+    ``embedder`` lets a caller that just indexed share its loaded model."""
+    index = StoryIndex.open(settings, embedder=embedder)
     index.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
     print(f"labstories is running on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)", flush=True)
     launch(index, settings.host, settings.port, block=True)

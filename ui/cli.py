@@ -147,14 +147,14 @@ def cmd_serve(args) -> int:
 
     Example: labstories serve ../shared/corpus --port 7860
     """
+    from index import Embedder, update
     from ui.app import serve
 
     settings = _settings(args)
+    embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
     if args.corpus:
-        from index import update
-
-        console.print_update(update(args.corpus, settings, show_progress=True), settings)
-    serve(settings)
+        console.print_update(update(args.corpus, settings, embedder=embedder, show_progress=True), settings)
+    serve(settings, embedder=embedder)
     return 0
 
 
