@@ -31,26 +31,42 @@ class Question:
 
 
 def read_questions(path: Path | str) -> list[Question]:
-    """JSON lines ``{"id", "question", "filters"?, "kind"?, "relevant"?}``."""
+    """JSON lines ``{"id", "question", "filters"?, "kind"?, "relevant"?}``; any bad line is an error,
+    since scores over part of a judged set would mislead."""
+    questions = []
+    for number, question, problem in question_lines(path):
+        if problem:
+            raise EvalFileError(f"{path} line {number}: {problem}")
+        questions.append(question)
+    return questions
+
+
+def question_lines(path: Path | str):
+    """(line number, Question or None, problem or None) per non-blank line, so a batch can
+    report a bad line and carry on with the rest."""
     path = Path(path)
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise EvalFileError(f"cannot read {path}: {error}") from None
-    questions = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            Filters.from_dict(raw.get("filters"))
-            questions.append(Question(
-                id=str(raw.get("id", number)), question=str(raw["question"]), kind=str(raw.get("kind", "")),
-                filters=raw.get("filters") or {}, relevant={k: int(v) for k, v in (raw.get("relevant") or {}).items()},
-            ))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise EvalFileError(f"{path} line {number}: {error}") from None
-    return questions
+        if line.strip():
+            try:
+                yield number, _question(json.loads(line), number), None
+            except json.JSONDecodeError as error:
+                yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
+            except KeyError as error:
+                yield number, None, f"missing field {error}"
+            except (ValueError, TypeError, AttributeError) as error:
+                yield number, None, str(error)
+
+
+def _question(raw: dict, number: int) -> Question:
+    Filters.from_dict(raw.get("filters"))
+    return Question(
+        id=str(raw.get("id", number)), question=str(raw["question"]), kind=str(raw.get("kind", "")),
+        filters=raw.get("filters") or {}, relevant={k: int(v) for k, v in (raw.get("relevant") or {}).items()},
+    )
 
 
 def section_of(story: str, start: int, section_starts: dict[str, list[int]]) -> str:

@@ -91,9 +91,18 @@ def test_bad_setting_value(capsys, monkeypatch):
 
 def test_bad_queries_file(capsys, tmp_path, mini_dir, use_session_model):
     queries = tmp_path / "q.jsonl"
-    queries.write_text('{"id": "a", "question": "x"}\n{"id": "b"}\n', "utf-8")
-    code, _, err = run(capsys, "search", "--queries", str(queries), "--data-dir", mini_dir)
-    assert_user_error(code, err, "search", "line 2")
+    queries.write_text('{"id": "a", "question": "x"}\n{"id": "b"}\n{"id": "c", "question": "y", '
+                       '"filters": {"principles": "Trus"}}\n{"id": "d", "question": "z"}\n', "utf-8")
+    code, out, err = run(capsys, "search", "--queries", str(queries), "--data-dir", mini_dir, "--json")
+    assert code == 2 and "Traceback" not in err
+    assert err.splitlines() == [
+        f"labstories search: {queries} line 2: missing field 'question'",
+        f"labstories search: {queries} line 3 (c): unknown principles value 'Trus'; closest: Trust",
+    ]
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "line 2", "c", "d"]  # one line per question, the rest answered
+    assert [bool(line["hits"]) for line in lines] == [True, False, False, True]
+    assert "error" in lines[1] and "error" not in lines[3]
 
 
 @pytest.mark.parametrize("argv, message", [

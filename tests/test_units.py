@@ -106,8 +106,8 @@ def test_read_questions(tmp_path):
 
 
 @pytest.mark.parametrize("line, message", [
-    ('{"id": "a"}', "line 1: 'question'"),
-    ("not json", "line 1: Expecting value"),
+    ('{"id": "a"}', "line 1: missing field 'question'"),
+    ("not json", r"line 1: not valid JSON \(Expecting value at column 1\)"),
     ('{"question": "q", "filters": {"colour": "red"}}', "line 1: unknown filter kind colour"),
 ])
 def test_read_questions_names_the_bad_line(tmp_path, line, message):

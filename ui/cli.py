@@ -82,16 +82,30 @@ def cmd_search(args) -> int:
 
 
 def _search_file(index, args, k: int) -> int:
-    from rag import Filters, read_questions
+    """One output line per question; a bad line or filter is reported and the rest carries on."""
+    from rag import FilterError, Filters, QueryError
+    from rag.evaluate import question_lines
 
-    for question in read_questions(args.queries):
-        hits = index.search(question.question, Filters.from_dict(question.filters), k)
+    failed = 0
+    for number, question, problem in question_lines(args.queries):
+        hits = []
+        if question is not None:
+            try:
+                hits = index.search(question.question, Filters.from_dict(question.filters), k)
+            except (FilterError, QueryError) as error:
+                problem = str(error)
+        ident = question.id if question is not None else f"line {number}"
+        if problem:
+            failed += 1
+            where = f"line {number}" + (f" ({ident})" if question is not None else "")
+            print(f"labstories search: {args.queries} {where}: {problem}", file=sys.stderr)
         if args.json:
-            print(json.dumps({"id": question.id, "hits": [asdict(h) for h in hits]}, ensure_ascii=False))
-        else:
+            line = {"id": ident, "hits": [asdict(h) for h in hits]}
+            print(json.dumps(line | ({"error": problem} if problem else {}), ensure_ascii=False))
+        elif question is not None and not problem:
             print(f"## {question.id}: {question.question}")
             console.print_hits(hits, question.question, Filters.from_dict(question.filters))
-    return 0
+    return 2 if failed else 0  # the rest was answered, but the file needs fixing
 
 
 def cmd_facets(args) -> int:
