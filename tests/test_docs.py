@@ -33,3 +33,21 @@ def test_every_command_is_in_the_readme(command):
 @pytest.mark.parametrize("setting", SETTINGS, ids=[s.name for s in SETTINGS])
 def test_every_setting_is_in_the_readme(setting):
     assert setting.env in README.read_text("utf-8")
+
+
+@pending
+def test_the_readme_settings_table_is_the_generated_one():
+    from index.settings import settings_table
+
+    text = README.read_text("utf-8")
+    table = text.split("<!-- settings-table -->\n", 1)[1].split("\n<!-- /settings-table -->", 1)[0]
+    assert table == settings_table()
+
+
+def test_every_setting_has_a_cli_flag():
+    from ui.cli import build_parser
+
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    flags = {option for parser in sub.choices.values() for action in parser._actions
+             for option in action.option_strings}
+    assert {"--" + s.name.replace("_", "-") for s in SETTINGS} - flags == set()
