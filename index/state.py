@@ -55,10 +55,6 @@ class IndexState:
     passages: list[Passage]
     keyword: KeywordIndex
 
-    @property
-    def passage_index(self) -> dict[str, int]:
-        return {p.id: i for i, p in enumerate(self.passages)}
-
 
 def read_manifest(data_dir: Path) -> Manifest | None:
     path = Path(data_dir) / MANIFEST

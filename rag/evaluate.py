@@ -136,9 +136,14 @@ def format_table(scores: Scores, k: int = 10) -> str:
     return "\n".join([header, *lines])
 
 
+def section_starts(index) -> dict[str, list[int]]:
+    """Story id → its section starts, for mapping hits to sections."""
+    return {s.id: [x.start for x in s.sections] for s in index.state.stories.values()}
+
+
 def ranked_sections(index, questions: list[Question], k: int = 10) -> dict[str, list[str]]:
     """Run every question through ``index.search`` and map hits to section keys."""
-    starts = {s.id: [x.start for x in s.sections] for s in index.state.stories.values()}
+    starts = section_starts(index)
     ranked = {}
     for q in questions:
         hits = index.search(q.question, Filters.from_dict(q.filters), k)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import product
 from statistics import fmean
 
-from .evaluate import Question, format_table, ndcg, score, section_of
+from .evaluate import Question, format_table, ndcg, score, section_of, section_starts
 from .records import Filters
 
 DENSE_WEIGHTS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -36,7 +36,7 @@ def _ranked(index, found, config, starts, k=10) -> list[str]:
 
 def fit(index, questions: list[Question], cached: dict) -> Fit:
     """The grid point with the best mean nDCG@10 on ``questions`` (ties: the earlier point)."""
-    starts = _starts(index)
+    starts = section_starts(index)
     best = None
     for dense_weight, story_weight in product(DENSE_WEIGHTS, STORY_WEIGHTS):
         config = replace(index.config, dense_weight=dense_weight, story_weight=story_weight)
@@ -51,7 +51,7 @@ def cross_validate(index, questions: list[Question], folds: int = 5, seed: int =
     if not 2 <= folds <= len(questions):
         raise ValueError(f"--cv {folds} needs between 2 and {len(questions)} folds")
     cached = {q.id: index.candidates(q.question, Filters.from_dict(q.filters)) for q in questions}
-    starts = _starts(index)
+    starts = section_starts(index)
     order = questions[:]
     random.Random(seed).shuffle(order)
     held_out: dict[str, list[str]] = {}
@@ -72,7 +72,3 @@ def cross_validate(index, questions: list[Question], folds: int = 5, seed: int =
                  f"(nDCG@10 {whole.ndcg:.3f}); shipped: dense_weight={index.config.dense_weight} "
                  f"story_weight={index.config.story_weight}")
     return "\n".join(lines)
-
-
-def _starts(index) -> dict[str, list[int]]:
-    return {s.id: [x.start for x in s.sections] for s in index.state.stories.values()}
