@@ -40,14 +40,23 @@ def _stemmer(language: str):
     return Stemmer.Stemmer(LANGUAGES[language])
 
 
+#: Function words the stock lists lack (accents folded).
+_EXTRA_STOPWORDS = {
+    "fr": frozenset("comme ainsi alors donc tres aussi tout tous toute toutes cela ca chez vers selon lors afin "
+                    "quelque quelques chaque autre autres vue vu".split()),
+    "es": frozenset("tambien muy asi entonces todo todos toda todas hacia segun cada otro otra otros otras "
+                    "visto vista".split()),
+}
+
+
 @lru_cache(maxsize=1)
 def _stopwords() -> dict[str, frozenset[str]]:
     from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH, STOPWORDS_SPANISH
 
     return {
         "en": frozenset(STOPWORDS_EN) | {"how", "what", "which", "why", "when", "who", "where", "do", "does", "did"},
-        "fr": frozenset(fold(w) for w in STOPWORDS_FRENCH),
-        "es": frozenset(fold(w) for w in STOPWORDS_SPANISH),
+        "fr": frozenset(fold(w) for w in STOPWORDS_FRENCH) | _EXTRA_STOPWORDS["fr"],
+        "es": frozenset(fold(w) for w in STOPWORDS_SPANISH) | _EXTRA_STOPWORDS["es"],
     }
 
 
