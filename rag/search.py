@@ -153,12 +153,12 @@ class StoryIndex:
             query_embeddings=[vector.tolist()], n_results=n,
             where=filtering.chroma_where(filters), include=["distances"],
         )
-        ranked = []
+        live = []
         for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
             position = self._current(chroma_id)
             if position is not None:
-                ranked.append((position, 1.0 - float(distance)))
-        return ranked
+                live.append((position, 1.0 - float(distance)))
+        return live
 
     def _current(self, chroma_id: str) -> int | None:
         """Position of a stored vector in this build, or None for a stale one."""
