@@ -51,6 +51,10 @@ def continents() -> dict[str, str]:
     return json.loads(raw)["continents"]
 
 
+#: The lab roles a story file name can carry, in display spelling.
+ROLES: tuple[str, ...] = tuple(dict.fromkeys(_FILE_ROLE.values()))
+
+
 class ParseError(ValueError):
     """A page that cannot become a story; the message says why."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .elements import ELEMENT_TYPES, parse_element
-from .parse import ParseError, page_type, parse_story, split_stem
+from .parse import ROLES, ParseError, page_type, parse_story, split_stem
 from .records import Element, Story
 
 
@@ -100,7 +100,7 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
 def _named_like_a_story(path: Path) -> bool:
     """``{Role}_{ISO3}.md`` with a known role, e.g. ``Experimenters_SSD.md``."""
     role, iso3 = split_stem(path.stem)
-    return bool(iso3) and role in ("Experimenter", "Explorer", "Solutions Mapper")
+    return bool(iso3) and role in ROLES
 
 
 def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:

@@ -73,8 +73,8 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     old_hashes = old.stories if old and old.collection == name else {}
     reusable = _reusable_passages(data_dir, old) if old and old.collection == name else {}
 
-    report = _plan(scanned, old_hashes)
     hashes = {s.id: content_hash(scanned.story_bytes[s.id]) for s in scanned.stories}
+    report = _plan(scanned, hashes, old_hashes)
     passages: list[Passage] = []
     to_embed: list[tuple[Passage, Story]] = []
     present = store.stored_ids(collection)
@@ -112,19 +112,17 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     return report
 
 
-def _plan(scanned: ScanResult, old_hashes: dict[str, str]) -> UpdateReport:
+def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str]) -> UpdateReport:
     report = UpdateReport(
         stories=len(scanned.stories), elements=len(scanned.elements), problems=scanned.problems,
         warnings=scanned.warnings, other_types=dict(scanned.other_types),
     )
-    for story in scanned.stories:
-        digest = content_hash(scanned.story_bytes[story.id])
-        if story.id not in old_hashes:
-            report.added.append(story.id)
-        elif old_hashes[story.id] != digest:
-            report.changed.append(story.id)
-    current = {s.id for s in scanned.stories}
-    report.removed = sorted(set(old_hashes) - current)
+    for story_id, digest in hashes.items():
+        if story_id not in old_hashes:
+            report.added.append(story_id)
+        elif old_hashes[story_id] != digest:
+            report.changed.append(story_id)
+    report.removed = sorted(set(old_hashes) - set(hashes))
     return report
 
 

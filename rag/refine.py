@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .records import FILTER_KINDS, Filters
+from index.records import TAG_KINDS
 
-TAG_KINDS = ("principles", "tactics", "tools", "skills")
+from .records import FILTER_KINDS, Filters
 
 #: Extra spellings → (kind, values). Only applied for values the index knows.
 ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
 from index.settings import SETTINGS
+from rag.records import FILTER_KINDS
 
 from . import console
 
@@ -201,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(flag, action="append", default=[], metavar="VALUE", help=f"only passages with this {flag[2:]} (repeatable: any of them)")
 
     p = command("facets", cmd_facets)
-    p.add_argument("--kind", choices=["principles", "tactics", "tools", "skills", "country", "continent", "role"])
+    p.add_argument("--kind", choices=FILTER_KINDS)
     p.add_argument("--json", action="store_true")
 
     p = command("stats", cmd_stats)

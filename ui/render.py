@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from index.records import Element, Section, Story
+from index.records import TAG_KINDS, Element, Section, Story
 from rag import links
 from rag.records import Filters, Hit, clock
 from rag.refine import Relaxation
@@ -117,7 +117,7 @@ def play_html(audio_url: str | None, start: int, primary: bool = False) -> str:
 def chips_html(tags: dict[str, list[str]]) -> str:
     """Element tags as chips; each links to ``?principle=Trust`` and opens the glossary in the app."""
     chips = []
-    for kind in ("principles", "tactics", "tools", "skills"):
+    for kind in TAG_KINDS:
         for value in tags.get(kind, ()):
             href = links.answer_link("", Filters(**{kind: [value]}))
             chips.append(f'<a class="ls-chip ls-{kind}" href="{esc(href)}" '
