@@ -84,11 +84,11 @@ def main() -> int:
     args = parser.parse_args()
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
     if args.corpus:
-        subprocess.run([sys.executable, "-m", "ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
+        subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
                        check=True, env=env)
     port = free_port()
     began = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--data-dir", args.data_dir, "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", args.data_dir, "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL)
     try:
         wait_for_port(port, server)

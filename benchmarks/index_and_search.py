@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import Embedder, Settings, update  # noqa: E402
-from rag import Filters, StoryIndex, read_questions  # noqa: E402
+from labstories.index import Embedder, Settings, update  # noqa: E402
+from labstories.rag import Filters, StoryIndex, read_questions  # noqa: E402
 
 QUESTIONS = [
     "how did labs build belonging with migrants?",

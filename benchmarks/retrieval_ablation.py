@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import Settings  # noqa: E402
-from rag import StoryIndex, evaluate, read_questions  # noqa: E402
-from rag.search import RetrievalConfig  # noqa: E402
+from labstories.index import Settings  # noqa: E402
+from labstories.rag import StoryIndex, evaluate, read_questions  # noqa: E402
+from labstories.rag.search import RetrievalConfig  # noqa: E402
 
 SHIPPED = RetrievalConfig()
 VARIANTS = {

@@ -47,7 +47,7 @@ _FILE_ROLE = {
 @lru_cache(maxsize=1)
 def continents() -> dict[str, str]:
     """ISO3 → continent, for stories whose page lacks ``[[continent:]]``."""
-    raw = resources.files("index").joinpath("data/continents.json").read_text("utf-8")
+    raw = resources.files("labstories.index").joinpath("data/continents.json").read_text("utf-8")
     return json.loads(raw)["continents"]
 
 

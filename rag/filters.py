@@ -11,7 +11,7 @@ import difflib
 
 import numpy as np
 
-from index.records import TAG_KINDS, Passage, Story
+from labstories.index.records import TAG_KINDS, Passage, Story
 
 from .records import FILTER_KINDS, Filters
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from index.parse import is_web_url
+from labstories.index.parse import is_web_url
 
 from .records import FILTER_KINDS, Filters
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from index.records import TAG_KINDS
+from labstories.index.records import TAG_KINDS
 
 #: Filter kinds in display order: element tags first, then where and who.
 FILTER_KINDS: tuple[str, ...] = TAG_KINDS + ("country", "continent", "role")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.records import TAG_KINDS
+from labstories.index.records import TAG_KINDS
 
 from .records import FILTER_KINDS, Filters
 

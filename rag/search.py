@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index import store
-from index.embed import Embedder
-from index.keyword import tokenize
-from index.records import Element, Passage, Story
-from index.settings import Settings
-from index.state import IndexState, load_state
+from labstories.index import store
+from labstories.index.embed import Embedder
+from labstories.index.keyword import tokenize
+from labstories.index.records import Element, Passage, Story
+from labstories.index.settings import Settings
+from labstories.index.state import IndexState, load_state
 
 from . import filters as filtering
 from . import links

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from index.keyword import tokenize
-from index.passages import split_sentences
+from labstories.index.keyword import tokenize
+from labstories.index.passages import split_sentences
 
 _WORD = re.compile(r"\w\w+", re.UNICODE)
 

@@ -63,7 +63,7 @@ def _stopwords() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def _glossary() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """Per language: folded phrase → English (multi-word entries), folded word → English, stem → English."""
-    raw = json.loads(resources.files("rag").joinpath("data/translations.json").read_text("utf-8"))
+    raw = json.loads(resources.files("labstories.rag").joinpath("data/translations.json").read_text("utf-8"))
     tables = {}
     for language in LANGUAGES:
         phrases, words, stems = {}, {}, {}

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Settings, update
-from rag import StoryIndex
+from labstories.index import Settings, update
+from labstories.rag import StoryIndex
 
 APP_DATA = Path(__file__).resolve().parent / "data" / "app"
 AUDIO_SECONDS = 600
@@ -103,7 +103,7 @@ def app_index(tmp_path_factory, audio_server, embedder) -> StoryIndex:
 @contextmanager
 def running_app(index):
     """The app over ``index`` on a free localhost port, closed afterwards."""
-    from ui.app import launch
+    from labstories.ui.app import launch
 
     port = free_port()
     demo = launch(index, "127.0.0.1", port, block=False)

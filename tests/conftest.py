@@ -4,14 +4,20 @@ and session-scoped indexes of the small fixture corpus and of ../shared/corpus."
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from index import Embedder, Settings, update
-from rag import StoryIndex
-
 ROOT = Path(__file__).resolve().parents[1]
+# `python -m pytest` puts the repository root on sys.path, where index/, rag/ and
+# ui/ would import as bare top-level packages. Take it off, so every test runs
+# against the installed `labstories` package and a stray `import index` fails.
+sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != ROOT]
+
+from labstories.index import Embedder, Settings, update  # noqa: E402
+from labstories.rag import StoryIndex  # noqa: E402
+
 DATA = Path(__file__).resolve().parent / "data"
 #: The shared archive corpus lives beside the checkout; override with LABSTORIES_TEST_SHARED.
 SHARED = Path(os.environ.get("LABSTORIES_TEST_SHARED", ROOT.parent / "shared"))

@@ -7,11 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from index.records import Element, Paragraph, Section, Story
-from rag.records import Filters, Hit
-from rag.refine import Vocabulary, mentions, refine
-from ui import render
-from ui.params import clean_filters, parse_params
+from labstories.index.records import Element, Paragraph, Section, Story
+from labstories.rag.records import Filters, Hit
+from labstories.rag.refine import Vocabulary, mentions, refine
+from labstories.ui import render
+from labstories.ui.params import clean_filters, parse_params
 
 FACETS = {
     "principles": {"Trust": 55, "Recognize local expertise": 300, "Diversity": 30, "Inclusivity and diversity": 50},
@@ -144,7 +144,7 @@ def test_story_html_marks_the_section_at_t_and_escapes():
 
 
 def test_empty_answer_names_the_filters_and_suggestions():
-    from rag.refine import Relaxation
+    from labstories.rag.refine import Relaxation
 
     answer = render.Answer("q <b>", Filters(country=["Peru"], continent=["Africa"]), [], relaxations=[
         Relaxation("continent", ["Africa"], 12, [("South America", 12)])])

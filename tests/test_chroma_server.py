@@ -10,10 +10,10 @@ import urllib.request
 
 import pytest
 
-from index import Settings, update
-from index.store import StoreError, open_client
-from rag import StoryIndex
-from ui import cli
+from labstories.index import Settings, update
+from labstories.index.store import StoreError, open_client
+from labstories.rag import StoryIndex
+from labstories.ui import cli
 
 
 def _free_port() -> int:

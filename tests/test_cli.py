@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import StoryIndex
-from ui import cli
+from labstories.rag import StoryIndex
+from labstories.ui import cli
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 HIT_FIELDS = {"story", "title", "role", "country", "continent", "section", "start", "end", "heading", "text",
@@ -119,7 +119,7 @@ def test_installed_command_prints_one_line_and_exits_2(argv, message):
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "ui.cli", "index", str(tmp_path / "none")],
+    result = subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", str(tmp_path / "none")],
                             capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.startswith("labstories index: corpus path") and result.stderr.count("\n") == 1

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.records import TAG_KINDS
-from rag import Filters
-from ui import cli
+from labstories.index.records import TAG_KINDS
+from labstories.rag import Filters
+from labstories.ui import cli
 
 pytestmark = pytest.mark.corpus
 

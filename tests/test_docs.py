@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import SETTINGS
-from ui.cli import build_parser
+from labstories.index.settings import SETTINGS
+from labstories.ui.cli import build_parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 pending = pytest.mark.xfail(not README.exists(), reason="README pending", strict=False)
@@ -37,7 +37,7 @@ def test_every_setting_is_in_the_readme(setting):
 
 @pending
 def test_the_readme_settings_table_is_the_generated_one():
-    from index.settings import settings_table
+    from labstories.index.settings import settings_table
 
     text = README.read_text("utf-8")
     table = text.split("<!-- settings-table -->\n", 1)[1].split("\n<!-- /settings-table -->", 1)[0]
@@ -45,7 +45,7 @@ def test_the_readme_settings_table_is_the_generated_one():
 
 
 def test_every_setting_has_a_cli_flag():
-    from ui.cli import build_parser
+    from labstories.ui.cli import build_parser
 
     [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     flags = {option for parser in sub.choices.values() for action in parser._actions

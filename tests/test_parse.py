@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from index import ParseError, parse_story
-from index.elements import element_name, parse_element, strip_images
-from index.parse import page_type, read_metadata, split_stem, unescape
+from labstories.index import ParseError, parse_story
+from labstories.index.elements import element_name, parse_element, strip_images
+from labstories.index.parse import page_type, read_metadata, split_stem, unescape
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 STORIES = MINI / "stories"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Chunking, parse_story, story_passages
-from index.passages import _windows, split_sentences
+from labstories.index import Chunking, parse_story, story_passages
+from labstories.index.passages import _windows, split_sentences
 
 STORIES = Path(__file__).resolve().parent / "data" / "mini" / "stories"
 MODEL_LIMIT = 256  # all-MiniLM-L6-v2 reads 256 word pieces, [CLS] and [SEP] included

@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from rag import Filters, evaluate, read_questions
-from rag.fusion import combine, ranked, story_boost, zscores
-from rag.search import RetrievalConfig, StoryIndex
-from rag.translate import detect_language, to_english
-from rag.tuning import cross_validate
+from labstories.rag import Filters, evaluate, read_questions
+from labstories.rag.fusion import combine, ranked, story_boost, zscores
+from labstories.rag.search import RetrievalConfig, StoryIndex
+from labstories.rag.translate import detect_language, to_english
+from labstories.rag.tuning import cross_validate
 
 from conftest import DEV_EVAL
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index import CorpusError, Settings, scan, update
-from rag import StoryIndex
+from labstories.index import CorpusError, Settings, scan, update
+from labstories.rag import StoryIndex
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 GOOD = "Experimenters_SSD.md"

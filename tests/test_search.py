@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.records import TAG_KINDS
-from rag import FilterError, Filters, QueryError
-from rag.filters import chroma_where, passage_mask
+from labstories.index.records import TAG_KINDS
+from labstories.rag import FilterError, Filters, QueryError
+from labstories.rag.filters import chroma_where, passage_mask
 
 ALL = 1000  # larger than the mini corpus, so every matching section comes back
 

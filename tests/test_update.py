@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from index import Chunking, Embedder, NoIndexError, Settings, update
-from index import store
-from index.state import read_manifest
-from rag import StoryIndex
+from labstories.index import Chunking, Embedder, NoIndexError, Settings, update
+from labstories.index import store
+from labstories.index.state import read_manifest
+from labstories.rag import StoryIndex
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 #: Windows this small turn the long story into > 64 passages, i.e. more than one embedding batch.

@@ -2,7 +2,7 @@
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The ``labstories`` command; imported lazily so ``python -m ui.cli`` does not
+    """The ``labstories`` command; imported lazily so ``python -m labstories.ui.cli`` does not
     find ``ui.cli`` already imported (runpy's RuntimeWarning on stderr)."""
     from .cli import main as cli_main
 

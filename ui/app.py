@@ -18,12 +18,12 @@ from urllib.parse import parse_qsl  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from index import Settings  # noqa: E402
-from rag import FilterError, Filters, QueryError, StoryIndex  # noqa: E402
-from rag import links  # noqa: E402
-from rag.records import FILTER_KINDS  # noqa: E402
-from rag.refine import Vocabulary, refine, relaxations  # noqa: E402
-from rag.snippets import query_stems  # noqa: E402
+from labstories.index import Settings  # noqa: E402
+from labstories.rag import FilterError, Filters, QueryError, StoryIndex  # noqa: E402
+from labstories.rag import links  # noqa: E402
+from labstories.rag.records import FILTER_KINDS  # noqa: E402
+from labstories.rag.refine import Vocabulary, refine, relaxations  # noqa: E402
+from labstories.rag.snippets import query_stems  # noqa: E402
 
 from . import render  # noqa: E402
 from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS  # noqa: E402

@@ -15,9 +15,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
-from index.settings import SETTINGS
-from rag.records import FILTER_KINDS
+from labstories.index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
+from labstories.index.settings import SETTINGS
+from labstories.rag.records import FILTER_KINDS
 
 from . import console
 
@@ -33,7 +33,7 @@ def _settings(args) -> Settings:
 
 
 def _open_index(settings: Settings):
-    from rag import StoryIndex
+    from labstories.rag import StoryIndex
 
     return StoryIndex.open(settings)
 
@@ -47,7 +47,7 @@ def cmd_index(args) -> int:
 
     Example: labstories index ../shared/corpus
     """
-    from index import update
+    from labstories.index import update
 
     settings = _settings(args)
     report = update(args.path, settings, show_progress=not args.quiet)
@@ -61,7 +61,7 @@ def cmd_search(args) -> int:
     Example: labstories search "how did labs build belonging with migrants?" --principle Trust
     Batch:   labstories search --queries questions.jsonl --json > hits.jsonl
     """
-    from rag import Filters
+    from labstories.rag import Filters
 
     if not args.query and not args.queries:
         raise console.UsageError("give a QUERY or --queries FILE")
@@ -84,8 +84,8 @@ def cmd_search(args) -> int:
 
 def _search_file(index, args, k: int) -> int:
     """One output line per question; a bad line or filter is reported and the rest carries on."""
-    from rag import FilterError, Filters, QueryError
-    from rag.evaluate import question_lines
+    from labstories.rag import FilterError, Filters, QueryError
+    from labstories.rag.evaluate import question_lines
 
     failed = 0
     for number, question, problem in question_lines(args.queries):
@@ -140,7 +140,7 @@ def cmd_eval(args) -> int:
 
     Example: labstories eval ../shared/eval/dev.jsonl --cv 5
     """
-    from rag import evaluate, format_table, read_questions
+    from labstories.rag import evaluate, format_table, read_questions
 
     settings = _settings(args)
     questions = read_questions(args.file)
@@ -150,7 +150,7 @@ def cmd_eval(args) -> int:
     print(format_table(scores))
     print(f"\n{len(questions)} questions in {time.perf_counter() - began:.1f} s")
     if args.cv:
-        from rag.tuning import cross_validate
+        from labstories.rag.tuning import cross_validate
 
         print(f"\n{args.cv}-fold cross-validation of the fitted settings:")
         print(cross_validate(index, questions, folds=args.cv))
@@ -162,8 +162,8 @@ def cmd_serve(args) -> int:
 
     Example: labstories serve ../shared/corpus --port 7860
     """
-    from index import Embedder, update
-    from ui.app import serve
+    from labstories.index import Embedder, update
+    from labstories.ui.app import serve
 
     settings = _settings(args)
     embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from rag import EvalFileError, FilterError, QueryError
+    from labstories.rag import EvalFileError, FilterError, QueryError
 
     try:
         return args.func(args)

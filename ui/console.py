@@ -6,7 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from rag.records import Filters, Hit, clock
+from labstories.rag.records import Filters, Hit, clock
 
 
 class UsageError(ValueError):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.filters import FilterError, resolve
-from rag.links import KIND_OF, PARAM_OF
-from rag.records import Filters
+from labstories.rag.filters import FilterError, resolve
+from labstories.rag.links import KIND_OF, PARAM_OF
+from labstories.rag.records import Filters
 
 MAX_QUERY = 500
 MAX_VALUES = 20

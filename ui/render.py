@@ -16,11 +16,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from index.records import TAG_KINDS, Element, Section, Story
-from rag import links
-from rag.records import Filters, Hit, clock
-from rag.refine import Relaxation
-from rag.snippets import highlight_spans
+from labstories.index.records import TAG_KINDS, Element, Section, Story
+from labstories.rag import links
+from labstories.rag.records import Filters, Hit, clock
+from labstories.rag.refine import Relaxation
+from labstories.rag.snippets import highlight_spans
 
 #: Singular, readable names of the filter kinds.
 KIND_LABEL = {"principles": "principle", "tactics": "tactic", "tools": "tool", "skills": "skill",
