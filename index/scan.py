@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .elements import ELEMENT_TYPES, parse_element
-from .parse import ROLES, ParseError, page_type, parse_story, split_stem
+from .parse import ParseError, page_type, parse_story, split_stem
 from .records import Element, Story
+from .vocabulary import ROLE_NAMES
 
 
 class CorpusError(ValueError):
@@ -100,7 +101,7 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
 def _named_like_a_story(path: Path) -> bool:
     """``{Role}_{ISO3}.md`` with a known role, e.g. ``Experimenters_SSD.md``."""
     role, iso3 = split_stem(path.stem)
-    return bool(iso3) and role in ROLES
+    return bool(iso3) and role in ROLE_NAMES
 
 
 def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:

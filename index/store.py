@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .records import TAG_KINDS, Passage, Story
+from .records import Passage, Story
+from .vocabulary import TAG_KINDS
 
 
 class StoreError(RuntimeError):

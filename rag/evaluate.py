@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
 
+from labstories.index.vocabulary import section_key
+
 from .records import Filters
 
 
@@ -75,7 +77,7 @@ def section_of(story: str, start: int, section_starts: dict[str, list[int]]) -> 
     for begin in section_starts.get(story, []):
         if begin <= start:
             best = begin
-    return f"{story}@{best if best is not None else start}"
+    return section_key(story, best if best is not None else start)
 
 
 def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:

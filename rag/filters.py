@@ -8,12 +8,14 @@ that had matches further down.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from labstories.index.records import TAG_KINDS, Passage, Story
+from labstories.index.records import Passage, Story
+from labstories.index.vocabulary import FILTER_KINDS, STORY_KINDS, TAG_KINDS
 
-from .records import FILTER_KINDS, Filters
+from .records import Filters
 
 
 class FilterError(ValueError):
@@ -24,7 +26,7 @@ def facet_counts(stories: dict[str, Story]) -> dict[str, dict[str, int]]:
     """Tag values counted in sections; country, continent and role counted in stories."""
     counts: dict[str, dict[str, int]] = {kind: {} for kind in FILTER_KINDS}
     for story in stories.values():
-        for kind in ("country", "continent", "role"):
+        for kind in STORY_KINDS:
             value = getattr(story, kind)
             if value:
                 counts[kind][value] = counts[kind].get(value, 0) + 1
@@ -77,3 +79,36 @@ def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, S
             hits = [getattr(stories[p.story], kind) in wanted for p in passages]
         mask &= np.asarray(hits, dtype=bool)
     return mask
+
+
+@dataclass
+class Relaxation:
+    """What dropping one filter kind would give back, for the "no results" message."""
+
+    kind: str
+    values: list[str]
+    passages: int                                   # passages matching the other filters
+    alternatives: list[tuple[str, int]] = field(default_factory=list)  # same-kind values that would match
+
+
+def relaxations(filters: Filters, passages: list[Passage], stories: dict[str, Story],
+                limit: int = 5) -> list[Relaxation]:
+    """For each active filter kind: how many passages match without it, and which of its values would.
+
+    Search only comes back empty when no passage satisfies every filter, so the
+    diagnosis needs masks, not searches.
+    """
+    found = []
+    for kind, values in filters.items():
+        others = Filters(**{k: v for k, v in filters.items() if k != kind})
+        mask = passage_mask(others, passages, stories)
+        counts: dict[str, int] = {}
+        for position in mask.nonzero()[0]:
+            passage = passages[int(position)]
+            options = passage.tags.get(kind, ()) if kind in TAG_KINDS else [getattr(stories[passage.story], kind)]
+            for value in options:
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
+        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        found.append(Relaxation(kind, list(values), int(mask.sum()), best))
+    return sorted(found, key=lambda r: -r.passages)

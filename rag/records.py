@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from labstories.index.records import TAG_KINDS
-
-#: Filter kinds in display order: element tags first, then where and who.
-FILTER_KINDS: tuple[str, ...] = TAG_KINDS + ("country", "continent", "role")
+from labstories.index.vocabulary import FILTER_KINDS
 
 
 @dataclass
@@ -66,11 +63,3 @@ class Hit:
     audio_at: str | None  # audio_url#t=<start>, when the story has audio
     link: str             # the app's deep link ?story=<id>&t=<start>
 
-
-def clock(seconds: int | None) -> str:
-    """``132`` → ``2:12``; ``3725`` → ``1:02:05``."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

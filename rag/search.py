@@ -21,6 +21,7 @@ from labstories.index.keyword import tokenize
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
 from labstories.index.state import IndexState, load_state
+from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
 from . import links
@@ -98,6 +99,32 @@ class StoryIndex:
     def resolve(self, filters: Filters | None) -> Filters:
         return filtering.resolve(filters or Filters(), self.facets)
 
+    def stats(self) -> dict:
+        """What is in the index and where it lives (``labstories stats``)."""
+        stories = self.state.stories.values()
+        sections = [s for story in stories for s in story.sections]
+        manifest = self.state.manifest
+        return {
+            "stories": len(self.state.stories),
+            "sections": len(sections),
+            "empty_sections": sum(1 for s in sections if not s.paragraphs),
+            "passages": len(self.state.passages),
+            "stories_without_audio": sorted(s.id for s in stories if not s.audio_url),
+            "glossary_entries": len(self.state.glossary),
+            "countries": len(self.facets["country"]),
+            "model": manifest.model,
+            "chunking": manifest.chunking,
+            "collection": manifest.collection,
+            "vectors": self.collection.count(),
+            "store": self.settings.chroma_url or str(Path(self.settings.data_dir).resolve()),
+            "corpus": manifest.corpus,
+            "indexed_at": manifest.indexed_at,
+        }
+
+    def relaxations(self, filters: Filters) -> list[filtering.Relaxation]:
+        """Which filter to drop when ``filters`` leave nothing (see :func:`filtering.relaxations`)."""
+        return filtering.relaxations(filters, self.state.passages, self.state.stories)
+
     # -- search -----------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         k = k or self.settings.k
@@ -136,12 +163,12 @@ class StoryIndex:
             sides = [[key for key, _ in ranked(side)] for side in (found.dense, found.keyword)]
             return reciprocal_rank_fusion(sides, k=config.rrf_k, weights=weights)
         fused = combine([found.dense, found.keyword], weights)
-        boosted = story_boost(fused, lambda key: key.rpartition("@")[0], config.story_weight, config.story_top)
+        boosted = story_boost(fused, lambda key: parse_section_key(key)[0], config.story_weight, config.story_top)
         return ranked(boosted)
 
     def _section_of(self, position: int) -> str:
         passage = self.state.passages[position]
-        return f"{passage.story}@{passage.section_start}"
+        return section_key(passage.story, passage.section_start)
 
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, filtered in Chroma."""
@@ -184,7 +211,7 @@ class StoryIndex:
         section = next(s for s in story.sections if s.start == passage.section_start)
         return Hit(
             story=story.id, title=story.title, role=story.role, country=story.country,
-            continent=story.continent, section=f"{story.id}@{section.start}", start=passage.start,
+            continent=story.continent, section=section_key(story.id, section.start), start=passage.start,
             end=section.end, heading=section.heading, text=passage.text,
             snippet=snippet(passage.text, stems), tags=passage.tags, score=round(score, 6),
             audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, passage.start),

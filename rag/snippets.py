@@ -7,12 +7,10 @@ escapes the text and wraps the spans.
 
 from __future__ import annotations
 
-import re
 
 from labstories.index.keyword import tokenize
 from labstories.index.passages import split_sentences
-
-_WORD = re.compile(r"\w\w+", re.UNICODE)
+from labstories.index.vocabulary import WORD
 
 
 #: Question words that BM25 may keep but that are noise when marked in a passage.
@@ -32,7 +30,7 @@ def highlight_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
     if not stems:
         return []
     spans = []
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         stem = tokenize(match.group())
         if stem and stem[0] in stems:
             spans.append(match.span())

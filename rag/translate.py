@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+from labstories.index.vocabulary import SPOKEN_WORD as _WORD
+
 LANGUAGES = {"fr": "french", "es": "spanish"}
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from labstories.index.records import Element, Paragraph, Section, Story
 from labstories.rag.records import Filters, Hit
-from labstories.rag.refine import Vocabulary, mentions, refine
+from labstories.ui.followups import Vocabulary, mentions, refine
 from labstories.ui import render
 from labstories.ui.params import clean_filters, parse_params
 
@@ -30,7 +30,7 @@ def vocab():
     return Vocabulary(FACETS, PLACES)
 
 
-# -- rag.refine ---------------------------------------------------------------------------
+# -- ui.followups ---------------------------------------------------------------------------
 def test_a_new_question_is_searched_as_typed(vocab):
     step = refine(Q, "", Filters(), vocab)
     assert (step.query, step.follow_up, step.filters) == (Q, False, Filters())
@@ -144,7 +144,7 @@ def test_story_html_marks_the_section_at_t_and_escapes():
 
 
 def test_empty_answer_names_the_filters_and_suggestions():
-    from labstories.rag.refine import Relaxation
+    from labstories.rag.filters import Relaxation
 
     answer = render.Answer("q <b>", Filters(country=["Peru"], continent=["Africa"]), [], relaxations=[
         Relaxation("continent", ["Africa"], 12, [("South America", 12)])])

@@ -29,7 +29,7 @@ def test_combine_gives_a_missing_key_the_sides_floor():
     keyword = {"s2": 10.0, "s4": 0.0}             # z: +1, -1
     fused = combine([dense, keyword], [0.5, 0.5])
     zd, zk = zscores(dense), zscores(keyword)
-    assert fused["s1"] == pytest.approx(0.5 * zd["s1"] + 0.5 * -1.0)   # keyword floor
+    assert fused["s1"] == pytest.approx(0.5 * zd["s1"] + 0.5 * zk["s4"])   # keyword floor (-1)
     assert fused["s4"] == pytest.approx(0.5 * zd["s3"] + 0.5 * -1.0)   # dense floor = lowest dense z
     assert [key for key, _ in ranked(fused)][0] == "s2"
 

@@ -13,7 +13,7 @@ from labstories.rag import EvalFileError, Filters, Question, answer_link, audio_
 from labstories.rag.evaluate import mrr, ndcg, recall, section_of
 from labstories.rag.filters import FilterError, chroma_where, resolve
 from labstories.rag.fusion import best_per_group, reciprocal_rank_fusion
-from labstories.rag.records import clock
+from labstories.ui.display import clock
 
 
 # -- fusion ------------------------------------------------------------------------

@@ -4,30 +4,25 @@ Handlers live on :class:`ChatApp` (one per index) and return plain values, so
 the same functions answer the browser, ``gradio_client`` and the tests. The
 app reads only the index; the HTML comes from :mod:`ui.render`, URL
 parameters are checked by :mod:`ui.params`, follow-ups are understood by
-:mod:`rag.refine`. Nothing is fetched from the network at run time.
+:mod:`ui.followups`. Nothing is fetched from the network at run time.
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import asdict, dataclass, field
+from urllib.parse import parse_qsl
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr
 
-from dataclasses import asdict, dataclass, field  # noqa: E402
-from urllib.parse import parse_qsl  # noqa: E402
+from labstories.index import Settings
+from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_PARAM
+from labstories.rag import FilterError, Filters, QueryError, StoryIndex, links
+from labstories.rag.snippets import query_stems
 
-import gradio as gr  # noqa: E402
-
-from labstories.index import Settings  # noqa: E402
-from labstories.rag import FilterError, Filters, QueryError, StoryIndex  # noqa: E402
-from labstories.rag import links  # noqa: E402
-from labstories.rag.records import FILTER_KINDS  # noqa: E402
-from labstories.rag.refine import Vocabulary, refine, relaxations  # noqa: E402
-from labstories.rag.snippets import query_stems  # noqa: E402
-
-from . import render  # noqa: E402
-from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS  # noqa: E402
-from .params import clean_filters, parse_params  # noqa: E402
+from . import render
+from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
+from .followups import Vocabulary, refine
+from .params import clean_filters, parse_params
 
 PAGE = 5          # passages per answer
 RETRIEVE = 30     # passages fetched per question; "more" pages through them
@@ -37,8 +32,6 @@ EXAMPLES = (
     "What did solution mappers learn from local innovators?",
     "How did labs work with governments on policy?",
 )
-LABEL = {"principles": "Principles", "tactics": "Tactics", "tools": "Tools", "skills": "Skills",
-         "country": "Country", "continent": "Continent", "role": "Lab role"}
 
 
 @dataclass
@@ -107,7 +100,7 @@ class ChatApp:
             return (history, *_values(filters), asdict(_conv(None)), "")
         conv = Conversation(query, {k: v for k, v in filters.items()}, min(PAGE, len(hits)))
         answer = render.Answer(query, filters, hits[:PAGE], 1, len(hits), len({h.story for h in hits}),
-                               query_stems(query), notes, relaxations(filters, self.index) if not hits else [])
+                               query_stems(query), notes, self.index.relaxations(filters) if not hits else [])
         history.append(_bot(render.answer_html(answer)))
         return (history, *_values(filters), asdict(conv), conv.link())
 
@@ -175,11 +168,11 @@ class ChatApp:
     def show_glossary(self, key: str):
         """A tag chip clicked: the element's definition and a "filter by this" button."""
         pairs = parse_qsl(_key(key).lstrip("?"))
-        kind, value = next(((links.KIND_OF[n], v) for n, v in pairs if n in links.KIND_OF), (None, None))
+        kind, value = next(((KIND_BY_PARAM[n].name, v) for n, v in pairs if n in KIND_BY_PARAM), (None, None))
         if kind is None or value not in self.index.facets.get(kind, {}):
             return gr.update(visible=False), "", None, gr.update()
         html = render.glossary_html(kind, value, self.index.element(value))
-        label = f"Filter by {render.KIND_LABEL[kind]}: {value}"
+        label = f"Filter by {KIND[kind].singular}: {value}"
         return gr.update(visible=True), html, [kind, value], gr.update(value=label)
 
     def filter_by(self, chosen, *values):
@@ -194,7 +187,7 @@ class ChatApp:
 def build_app(index: StoryIndex) -> gr.Blocks:
     """The Blocks app over ``index``; launch it with :func:`launch` (which adds CSS, JS and theme)."""
     app = ChatApp(index)
-    with gr.Blocks(title="labstories — Accelerator Labs interview stories") as demo:
+    with gr.Blocks(title="labstories — Accelerator Labs interview stories", analytics_enabled=False) as demo:
         gr.HTML(HEADER_HTML)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
@@ -285,7 +278,7 @@ def serve(settings: Settings, embedder=None) -> None:
 # -- small helpers ---------------------------------------------------------------------
 def _dropdown(kind: str, counts: dict[str, int]) -> gr.Dropdown:
     choices = [(f"{value} ({count})", value) for value, count in counts.items()]
-    return gr.Dropdown(choices, value=[], multiselect=True, label=LABEL[kind], elem_id=f"ls-f-{kind}",
+    return gr.Dropdown(choices, value=[], multiselect=True, label=KIND[kind].label, elem_id=f"ls-f-{kind}",
                        filterable=True)
 
 
@@ -323,10 +316,10 @@ def _key(key: str) -> str:
 def _understood(step) -> list[str]:
     notes = []
     if step.recognised:
-        notes.append("Filter set from your message: " + "; ".join(f"{render.KIND_LABEL[k]} {v}" for k, v in step.recognised)
+        notes.append("Filter set from your message: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.recognised)
                      + " (remove it in the Filters panel).")
     if step.removed:
-        notes.append("Removed filter: " + "; ".join(f"{render.KIND_LABEL[k]} {v}" for k, v in step.removed) + ".")
+        notes.append("Removed filter: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.removed) + ".")
     if step.follow_up:
         notes.append(f"Refining the previous question “{step.query}”.")
     return notes

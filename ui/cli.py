@@ -13,11 +13,10 @@ import os
 import sys
 import time
 from dataclasses import asdict
-from pathlib import Path
 
 from labstories.index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
 from labstories.index.settings import SETTINGS
-from labstories.rag.records import FILTER_KINDS
+from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 from . import console
 
@@ -71,8 +70,7 @@ def cmd_search(args) -> int:
     index = _open_index(settings)
     if args.queries:
         return _search_file(index, args, settings.k)
-    filters = Filters(principles=args.principle, tactics=args.tactic, tools=args.tool, skills=args.skill,
-                      country=args.country, continent=args.continent, role=args.role)
+    filters = Filters(**{kind.name: getattr(args, kind.param) for kind in KINDS})
     hits = index.search(args.query, filters, settings.k)
     if args.json:
         for hit in hits:
@@ -128,9 +126,7 @@ def cmd_stats(args) -> int:
 
     Example: labstories stats
     """
-    settings = _settings(args)
-    index = _open_index(settings)
-    stats = console.index_stats(index, settings)
+    stats = _open_index(_settings(args)).stats()
     print(json.dumps(stats, indent=1) if args.json else console.format_stats(stats))
     return 0
 
@@ -197,9 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", help="JSON lines {\"id\", \"question\", \"filters\"}; one result line per question")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.add_argument("--k", type=int, help="passages to return (default 10)")
-    for flag, kind in (("--principle", "principles"), ("--tactic", "tactics"), ("--tool", "tools"), ("--skill", "skills"),
-                       ("--country", "country"), ("--continent", "continent"), ("--role", "role")):
-        p.add_argument(flag, action="append", default=[], metavar="VALUE", help=f"only passages with this {flag[2:]} (repeatable: any of them)")
+    for kind in KINDS:
+        p.add_argument(kind.flag, dest=kind.param, action="append", default=[], metavar="VALUE",
+                       help=f"only passages with this {kind.singular} (repeatable: any of them)")
 
     p = command("facets", cmd_facets)
     p.add_argument("--kind", choices=FILTER_KINDS)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from pathlib import Path
 
-from labstories.rag.records import Filters, Hit, clock
+from labstories.rag.records import Filters, Hit
+
+from .display import clock
 
 
 class UsageError(ValueError):
@@ -60,28 +61,6 @@ def print_facets(facets: dict[str, dict[str, int]]) -> None:
         print(f"{kind} ({len(values)})")
         for value, count in values.items():
             print(f"  {count:5d}  {value}")
-
-
-def index_stats(index, settings) -> dict:
-    stories = index.state.stories.values()
-    sections = [s for story in stories for s in story.sections]
-    manifest = index.state.manifest
-    return {
-        "stories": len(index.state.stories),
-        "sections": len(sections),
-        "empty_sections": sum(1 for s in sections if not s.paragraphs),
-        "passages": len(index.state.passages),
-        "stories_without_audio": sorted(s.id for s in stories if not s.audio_url),
-        "glossary_entries": len(index.state.glossary),
-        "countries": len(index.facets["country"]),
-        "model": manifest.model,
-        "chunking": manifest.chunking,
-        "collection": manifest.collection,
-        "vectors": index.collection.count(),
-        "store": settings.chroma_url or str(Path(settings.data_dir).resolve()),
-        "corpus": manifest.corpus,
-        "indexed_at": manifest.indexed_at,
-    }
 
 
 def format_stats(stats: dict) -> str:

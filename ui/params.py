@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from labstories.rag.filters import FilterError, resolve
-from labstories.rag.links import KIND_OF, PARAM_OF
+from labstories.index.vocabulary import KIND, KIND_BY_PARAM
 from labstories.rag.records import Filters
 
 MAX_QUERY = 500
 MAX_VALUES = 20
 MAX_T = 24 * 3600
 _STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-KNOWN = ("q", "story", "t", *PARAM_OF.values())
+KNOWN = ("q", "story", "t", *KIND_BY_PARAM)
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _query(values: list[str], notes: list[str]) -> str:
 
 
 def _filters(grouped: dict[str, list[str]], facets, notes: list[str]) -> Filters:
-    return clean_filters({kind: grouped.get(param, []) for param, kind in KIND_OF.items()}, facets, notes)
+    return clean_filters({kind.name: grouped.get(param, []) for param, kind in KIND_BY_PARAM.items()}, facets, notes)
 
 
 def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str]) -> Filters:
@@ -70,9 +70,9 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
     """
     kept: dict[str, list[str]] = {}
     for kind, given in values.items():
-        if kind not in PARAM_OF:
+        if kind not in KIND:
             continue
-        param = PARAM_OF[kind]
+        param = KIND[kind].param
         given = [given] if isinstance(given, str) else list(given or [])
         for value in given[:MAX_VALUES]:
             value = " ".join(str(value).split())

@@ -16,15 +16,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from labstories.index.records import TAG_KINDS, Element, Section, Story
+from labstories.index.records import Element, Section, Story
+from labstories.index.vocabulary import KIND, TAG_KINDS
 from labstories.rag import links
-from labstories.rag.records import Filters, Hit, clock
-from labstories.rag.refine import Relaxation
+from labstories.rag.filters import Relaxation
+from labstories.rag.records import Filters, Hit
 from labstories.rag.snippets import highlight_spans
 
+from .display import clock
+
 #: Singular, readable names of the filter kinds.
-KIND_LABEL = {"principles": "principle", "tactics": "tactic", "tools": "tool", "skills": "skill",
-              "country": "country", "continent": "continent", "role": "lab role"}
+KIND_LABEL = {kind.name: kind.singular for kind in KIND.values()}
 
 
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})

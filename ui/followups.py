@@ -31,17 +31,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from labstories.index.records import TAG_KINDS
-
-from .records import FILTER_KINDS, Filters
+from labstories.index.vocabulary import FILTER_KINDS, ROLES, SPOKEN_WORD, STORY_KINDS, TAG_KINDS
+from labstories.rag.records import Filters
 
 #: Extra spellings → (kind, values). Only applied for values the index knows.
 ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "experimenter": ("role", ("Experimenter",)),
-    "explorer": ("role", ("Explorer",)),
-    "solution mapper": ("role", ("Solutions Mapper",)),
-    "solutions mapper": ("role", ("Solutions Mapper",)),
-    "mapper": ("role", ("Solutions Mapper",)),
+    **{spoken: ("role", (role.name,)) for role in ROLES for spoken in role.spoken},
     "latin america": ("continent", ("North America", "South America")),
     "the americas": ("continent", ("North America", "South America")),
     "americas": ("continent", ("North America", "South America")),
@@ -65,7 +60,7 @@ _MORE = re.compile(r"^\s*(show |give me |load )?(some )?more( passages| results|
 _CLEAR_ALL = re.compile(r"\b(clear|reset|remove|drop) (all )?(the )?filters\b|\bno filters\b", re.I)
 _CLEAR_KIND = re.compile(r"\b(all|any) (countries|continents|roles|principles|tactics|tools|skills)\b", re.I)
 _KIND_WORD = {"countries": "country", "continents": "continent", "roles": "role"}
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_WORD = SPOKEN_WORD
 
 
 @dataclass
@@ -89,7 +84,7 @@ class Vocabulary:
 
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
         found: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for kind in ("country", "continent", "role") + TAG_KINDS:
+        for kind in STORY_KINDS + TAG_KINDS:
             for value, count in self.facets.get(kind, {}).items():
                 phrase = _norm(value)
                 if len(phrase) < 3 or phrase in _FILLER:
@@ -152,41 +147,6 @@ def refine(message: str, previous_query: str, previous_filters: Filters, vocabul
     return Refinement(query, filters, follow_up=follow_up, recognised=named, removed=removed)
 
 
-@dataclass
-class Relaxation:
-    """What dropping one filter kind would give back, for the "no results" message."""
-
-    kind: str
-    values: list[str]
-    passages: int                                   # passages matching the other filters
-    alternatives: list[tuple[str, int]] = field(default_factory=list)  # same-kind values that would match
-
-
-def relaxations(filters: Filters, index, limit: int = 5) -> list[Relaxation]:
-    """For each active filter kind: how many passages match without it, and which of its values would.
-
-    Search only comes back empty when no passage satisfies every filter, so the
-    diagnosis needs masks, not searches.
-    """
-    from .filters import passage_mask
-
-    passages, stories = index.state.passages, index.state.stories
-    found = []
-    for kind, values in filters.items():
-        others = Filters(**{k: v for k, v in filters.items() if k != kind})
-        mask = passage_mask(others, passages, stories)
-        counts: dict[str, int] = {}
-        for position in mask.nonzero()[0]:
-            passage = passages[int(position)]
-            options = passage.tags.get(kind, ()) if kind in TAG_KINDS else [getattr(stories[passage.story], kind)]
-            for value in options:
-                if value:
-                    counts[value] = counts.get(value, 0) + 1
-        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        found.append(Relaxation(kind, list(values), int(mask.sum()), best))
-    return sorted(found, key=lambda r: -r.passages)
-
-
 def _apply(filters: Filters, named: list[tuple[str, str]], add: bool, vocabulary: Vocabulary) -> None:
     by_kind: dict[str, list[str]] = {}
     for kind, value in named:
@@ -231,4 +191,4 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[-_’]", " ", text.casefold()).split())
 
 
-__all__ = ["ALIASES", "Refinement", "Relaxation", "Vocabulary", "mentions", "refine", "relaxations"]
+__all__ = ["ALIASES", "Refinement", "Vocabulary", "mentions", "refine"]
