@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .elements import ELEMENT_TYPES, parse_element
+from .errors import CorpusError
 from .parse import ParseError, page_type, parse_story, split_stem
 from .records import Element, Story
 from .vocabulary import ROLE_NAMES
-
-
-class CorpusError(ValueError):
-    """The corpus path itself is unusable (missing, not a folder, no pages)."""
 
 
 @dataclass
@@ -47,7 +44,7 @@ def markdown_files(root: Path) -> list[Path]:
     """Every ``.md`` file under root, sorted so runs are reproducible."""
     root = Path(root)
     if not root.exists():
-        raise CorpusError(f"corpus path {root} does not exist; point `labstories index` at the archive folder")
+        raise CorpusError(root, "missing")
     if root.is_file():
         return [root] if root.suffix.lower() == ".md" else []
     found = []
@@ -75,7 +72,7 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
     """Classify and parse every page under root. ``on_file`` is called per file (progress)."""
     paths = markdown_files(Path(root))
     if not paths:
-        raise CorpusError(f"no .md pages under {root}; is this the archive folder?")
+        raise CorpusError(Path(root), "empty")
     result = ScanResult()
     seen_ids: dict[str, str] = {}
     for path in paths:

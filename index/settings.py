@@ -1,95 +1,134 @@
-"""One settings object: CLI flags and environment variables fill it, the library reads it.
+"""One settings object, each setting declared once: CLI flags and environment variables fill it.
 
-Each entry has a name, an environment variable, a default and a help line,
-in the manner of datasette's ``SETTINGS``; the README table is generated from
-:data:`SETTINGS` and a test checks it stays in step.
+A setting is a field of :class:`Settings` whose metadata holds its environment
+variable, help line, the commands that take it and a check. From that one
+declaration come the environment lookup (:meth:`Settings.load`), the CLI's
+flags and their help (``ui/cli.py``) and the README's settings table
+(:func:`settings_table`, kept in step by a docs test) — in the manner of
+datasette's ``SETTINGS``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, Callable, get_type_hints
 from urllib.parse import urlparse
 
+from .errors import SettingsError
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    env: str
-    default: object
-    help: str
+#: Every command; a setting that only some commands use names them instead.
+ALL = ("index", "search", "facets", "stats", "eval", "serve")
 
 
-SETTINGS = (
-    Setting("data_dir", "LABSTORIES_DATA", ".labstories", "Folder for the index (Chroma files, keyword index, manifest)."),
-    Setting("chroma_url", "LABSTORIES_CHROMA_URL", "", "Use a Chroma server (http://host:port) instead of local Chroma files."),
-    Setting("model_path", "LABSTORIES_MODEL", "", "Sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2."),
-    Setting("batch_size", "LABSTORIES_BATCH_SIZE", 32, "Texts per embedding batch."),
-    Setting("k", "LABSTORIES_K", 10, "Passages returned per search."),
-    Setting("host", "LABSTORIES_HOST", "127.0.0.1", "Address the app listens on."),
-    Setting("port", "LABSTORIES_PORT", 7860, "Port the app listens on."),
-)
+def _setting(default: Any, env: str, help: str, commands: tuple[str, ...] = ALL,
+             check: Callable[[Any], tuple[str, str] | None] | None = None):
+    return field(default=default, metadata={"env": env, "help": help, "commands": commands, "check": check})
+
+
+def _between(low: int, high: int):
+    def check(value: int):
+        return None if low <= value <= high else ("is out of range", f"{low} to {high}")
+    return check
+
+
+def _http_url(value: str):
+    parsed = urlparse(value)
+    if not value or (parsed.scheme in ("http", "https") and parsed.hostname):
+        return None
+    return ("is not an http(s) address", "http://host:port")
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = Path(".labstories")
-    chroma_url: str = ""
-    model_path: str = ""
-    batch_size: int = 32
-    k: int = 10
-    host: str = "127.0.0.1"
-    port: int = 7860
+    data_dir: Path = _setting(Path(".labstories"), "LABSTORIES_DATA",
+                              "Folder for the index (Chroma files, keyword index, manifest).")
+    chroma_url: str = _setting("", "LABSTORIES_CHROMA_URL",
+                               "Use a Chroma server (http://host:port) instead of local Chroma files.",
+                               check=_http_url)
+    model_path: str = _setting("", "LABSTORIES_MODEL",
+                               "Sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2.")
+    batch_size: int = _setting(32, "LABSTORIES_BATCH_SIZE", "Texts per embedding batch.",
+                               commands=("index", "serve"), check=_between(1, 4096))
+    k: int = _setting(10, "LABSTORIES_K", "Passages returned per search.", commands=("search",),
+                      check=_between(1, 1000))
+    host: str = _setting("127.0.0.1", "LABSTORIES_HOST", "Address the app listens on.", commands=("serve",))
+    port: int = _setting(7860, "LABSTORIES_PORT", "Port the app listens on.", commands=("serve",),
+                         check=_between(1, 65535))
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
         """Defaults, then environment variables, then explicit (CLI) overrides that are not None."""
-        values = {}
-        for setting in SETTINGS:
-            raw = os.environ.get(setting.env)
+        values: dict[str, tuple[Any, str]] = {}
+        for spec in SETTINGS:
+            raw = os.environ.get(spec.env)
             if raw not in (None, ""):
-                values[setting.name] = raw
-        values.update({key: value for key, value in overrides.items() if value is not None})
+                values[spec.name] = (raw, spec.env)
+        values.update({name: (value, SPEC[name].flag) for name, value in overrides.items() if value is not None})
         return cls()._with(values)
 
-    def _with(self, values: dict) -> "Settings":
-        types = {f.name: f.type for f in fields(self)}
-        converted = {}
-        for name, value in values.items():
-            kind = types[name]
-            if kind in ("int", int):
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
-            elif kind in ("Path", Path):
-                value = Path(value).expanduser()
-            converted[name] = value
+    def _with(self, values: dict[str, tuple[Any, str]]) -> "Settings":
+        converted = {name: SPEC[name].convert(value, source) for name, (value, source) in values.items()}
         settings = replace(self, **converted)
-        settings.check()
+        for name, (_, source) in values.items():
+            SPEC[name].validate(getattr(settings, name), source)
         return settings
 
-    def check(self) -> None:
-        if self.chroma_url:
-            parsed = urlparse(self.chroma_url)
-            if parsed.scheme not in ("http", "https") or not parsed.hostname:
-                raise SettingsError(f"chroma URL {self.chroma_url!r} is not http(s)://host:port")
-        if not 1 <= self.k <= 1000:
-            raise SettingsError(f"k of {self.k} is out of range; use 1 to 1000")
-        if self.batch_size < 1:
-            raise SettingsError(f"batch size of {self.batch_size} must be at least 1")
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting as the CLI, the environment and the README see it."""
+
+    name: str
+    type: type
+    default: Any
+    env: str
+    help: str
+    commands: tuple[str, ...]
+    check: Callable[[Any], tuple[str, str] | None] | None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def convert(self, value: Any, source: str = "") -> Any:
+        if self.type is int and not isinstance(value, int):
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                raise SettingsError(self.name, value, "must be a whole number", source=source) from None
+        if self.type is Path:
+            return Path(value).expanduser()
+        return value
+
+    def validate(self, value: Any, source: str = "") -> None:
+        problem = self.check(value) if self.check else None
+        if problem:
+            raise SettingsError(self.name, value, problem[0], problem[1], source=source)
 
 
-class SettingsError(ValueError):
-    """A setting has a value the program cannot use."""
+def _declared() -> tuple[Setting, ...]:
+    hints = get_type_hints(Settings)
+    return tuple(
+        Setting(f.name, hints[f.name], f.default, f.metadata["env"], f.metadata["help"],
+                f.metadata["commands"], f.metadata["check"])
+        for f in fields(Settings)
+    )
+
+
+SETTINGS: tuple[Setting, ...] = _declared()
+SPEC: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
 def settings_table() -> str:
     """The README's settings table, generated so the docs cannot drift from the code."""
-    rows = ["| setting | environment variable | default | what it does |", "|---|---|---|---|"]
+    rows = ["| setting | environment variable | default | commands | what it does |", "|---|---|---|---|---|"]
     for s in SETTINGS:
-        flag = "--" + s.name.replace("_", "-")
         default = f"`{s.default}`" if s.default != "" else "(none)"
-        rows.append(f"| `{flag}` | `{s.env}` | {default} | {s.help} |")
+        commands = "all" if s.commands == ALL else ", ".join(f"`{c}`" for c in s.commands)
+        rows.append(f"| `{s.flag}` | `{s.env}` | {default} | {commands} | {s.help} |")
     return "\n".join(rows)
+
+
+__all__ = ["ALL", "SETTINGS", "SPEC", "Setting", "Settings", "SettingsError", "settings_table"]

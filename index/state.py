@@ -21,15 +21,12 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .errors import NoIndexError
 from .keyword import KeywordIndex
 from .records import Element, Paragraph, Passage, Section, Story
 
 FORMAT_VERSION = 2  # bump when parsing or windowing changes what a stored passage is
 MANIFEST = "manifest.json"
-
-
-class NoIndexError(FileNotFoundError):
-    """There is no usable index in the data directory yet."""
 
 
 @dataclass
@@ -64,7 +61,7 @@ def read_manifest(data_dir: Path) -> Manifest | None:
         raw = json.loads(path.read_text("utf-8"))
         manifest = Manifest(**raw)
     except (ValueError, TypeError) as error:
-        raise NoIndexError(f"{path} is damaged ({error}); run `labstories index PATH` to rebuild") from None
+        raise NoIndexError(Path(data_dir), "damaged", path=path, detail=str(error)) from None
     return manifest
 
 
@@ -108,16 +105,16 @@ def load_passages(data_dir: Path, build: str) -> list[Passage]:
 def load_state(data_dir: Path) -> IndexState:
     manifest = read_manifest(data_dir)
     if manifest is None:
-        raise NoIndexError(f"no index in {data_dir} yet; run `labstories index PATH` first")
+        raise NoIndexError(Path(data_dir), "missing")
     if manifest.format != FORMAT_VERSION:
-        raise NoIndexError(f"the index in {data_dir} has format {manifest.format}, this program reads {FORMAT_VERSION}; run `labstories index PATH` to rebuild")
+        raise NoIndexError(Path(data_dir), "format", found=str(manifest.format), expected=str(FORMAT_VERSION))
     folder = build_dir(data_dir, manifest.build)
     try:
         stories = [_story(s) for s in json.loads((folder / "stories.json").read_text("utf-8"))]
         elements = [Element(**e) for e in json.loads((folder / "glossary.json").read_text("utf-8"))]
         keyword = KeywordIndex.load(folder / "keyword")
     except (OSError, ValueError, TypeError) as error:
-        raise NoIndexError(f"the index build {folder} is incomplete ({error}); run `labstories index PATH` to repair it") from None
+        raise NoIndexError(Path(data_dir), "incomplete", path=folder, detail=str(error)) from None
     return IndexState(
         manifest=manifest,
         stories={s.id: s for s in stories},

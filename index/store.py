@@ -11,12 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .errors import StoreError
 from .records import Passage, Story
 from .vocabulary import TAG_KINDS
-
-
-class StoreError(RuntimeError):
-    """Chroma cannot be reached or used; the message says which and how to fix it."""
 
 
 def open_client(data_dir: Path, chroma_url: str = ""):
@@ -35,10 +32,7 @@ def open_client(data_dir: Path, chroma_url: str = ""):
             )
             client.heartbeat()
         except Exception as error:  # chromadb raises several types for an unreachable server
-            raise StoreError(
-                f"cannot reach the Chroma server at {chroma_url} ({type(error).__name__}); "
-                "start it with `chroma run --path DIR --port N` or drop --chroma-url"
-            ) from None
+            raise StoreError("unreachable", url=chroma_url, detail=type(error).__name__) from None
         return client
     path = Path(data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
@@ -53,7 +47,7 @@ def get_collection(client, name: str, create: bool = False):
     try:
         return client.get_collection(name, embedding_function=None)
     except Exception:
-        raise StoreError(f"the index collection {name} is missing from Chroma; run `labstories index PATH` again") from None
+        raise StoreError("missing_collection", collection=name) from None
 
 
 def passage_metadata(passage: Passage, story: Story, content_hash: str, end: int | None) -> dict:

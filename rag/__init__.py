@@ -1,10 +1,10 @@
 """Query → ranked hits: hybrid filtered search, links, snippets, evaluation."""
 
-from .evaluate import EvalFileError, Question, Scores, evaluate, format_table, read_questions, score
-from .filters import FilterError
+from .evaluate import Question, Scores, evaluate, format_table, read_questions, score
+from .errors import EvalFileError, FilterError, QueryError
 from .links import answer_link, audio_at, filters_from_params, story_link
 from .records import FILTER_KINDS, Filters, Hit
-from .search import QueryError, RetrievalConfig, StoryIndex
+from .search import RetrievalConfig, StoryIndex
 
 __all__ = [
     "FILTER_KINDS", "EvalFileError", "FilterError", "Filters", "Hit", "QueryError", "Question",

@@ -16,11 +16,8 @@ from statistics import mean
 
 from labstories.index.vocabulary import section_key
 
+from .errors import EvalFileError, FilterError
 from .records import Filters
-
-
-class EvalFileError(ValueError):
-    """The questions file cannot be read; the message names the line."""
 
 
 @dataclass
@@ -38,7 +35,7 @@ def read_questions(path: Path | str) -> list[Question]:
     questions = []
     for number, question, problem in question_lines(path):
         if problem:
-            raise EvalFileError(f"{path} line {number}: {problem}")
+            raise EvalFileError(Path(path), problem, number)
         questions.append(question)
     return questions
 
@@ -50,7 +47,7 @@ def question_lines(path: Path | str):
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise EvalFileError(f"cannot read {path}: {error}") from None
+        raise EvalFileError(path, str(error)) from None
     for number, line in enumerate(lines, start=1):
         if line.strip():
             try:
@@ -59,7 +56,7 @@ def question_lines(path: Path | str):
                 yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
             except KeyError as error:
                 yield number, None, f"missing field {error}"
-            except (ValueError, TypeError, AttributeError) as error:
+            except (FilterError, ValueError, TypeError, AttributeError) as error:
                 yield number, None, str(error)
 
 

@@ -15,11 +15,8 @@ import numpy as np
 from labstories.index.records import Passage, Story
 from labstories.index.vocabulary import FILTER_KINDS, STORY_KINDS, TAG_KINDS
 
+from .errors import FilterError
 from .records import Filters
-
-
-class FilterError(ValueError):
-    """A filter value the index does not know; the message lists the closest valid ones."""
 
 
 def facet_counts(stories: dict[str, Story]) -> dict[str, dict[str, int]]:
@@ -47,8 +44,7 @@ def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
             match = known.get(value.casefold())
             if match is None:
                 close = difflib.get_close_matches(value, list(facets.get(kind, {})), n=5, cutoff=0.5)
-                hint = f"closest: {', '.join(close)}" if close else f"see `labstories facets` for the {len(known)} values"
-                raise FilterError(f"unknown {kind} value {value!r}; {hint}")
+                raise FilterError(kind, value, close, len(known))
             if match not in canonical:
                 canonical.append(match)
         resolved[kind] = canonical

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, fields
 
 from labstories.index.vocabulary import FILTER_KINDS
 
+from .errors import FilterError
+
 
 @dataclass
 class Filters:
@@ -25,7 +27,7 @@ class Filters:
         raw = raw or {}
         unknown = sorted(set(raw) - set(FILTER_KINDS))
         if unknown:
-            raise ValueError(f"unknown filter kind {', '.join(unknown)}; use one of {', '.join(FILTER_KINDS)}")
+            raise FilterError(", ".join(unknown), None, list(FILTER_KINDS))
         values = {}
         for kind, value in raw.items():
             items = [value] if isinstance(value, str) else list(value or [])

@@ -24,15 +24,12 @@ from labstories.index.state import IndexState, load_state
 from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
+from .errors import QueryError
 from . import links
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
-
-
-class QueryError(ValueError):
-    """The query cannot be run as given (empty, k out of range…)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ class StoryIndex:
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         k = k or self.settings.k
         if not 1 <= k <= 1000:
-            raise QueryError(f"k of {k} is out of range; use 1 to 1000")
+            raise QueryError("k_range", k=k)
         found = self.candidates(query, filters)
         return [self._hit(self.state.passages[found.shown[key]], score, found.stems)
                 for key, score in self.rank(found)[:k]]
@@ -138,7 +135,7 @@ class StoryIndex:
         """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
         query = (query or "").strip()
         if not query:
-            raise QueryError("the query is empty; type a question, e.g. \"how did labs build trust?\"")
+            raise QueryError("empty")
         filters = self.resolve(filters)
         # French/Spanish questions meet English transcripts
         english = to_english(query).text if self.config.translate else query

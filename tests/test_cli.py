@@ -86,7 +86,7 @@ def test_unknown_filter_value_lists_close_values(capsys, mini_dir, use_session_m
 def test_bad_setting_value(capsys, monkeypatch):
     monkeypatch.setenv("LABSTORIES_K", "many")
     code, _, err = run(capsys, "stats")
-    assert_user_error(code, err, "stats", "k must be a whole number, got 'many'")
+    assert_user_error(code, err, "stats", "LABSTORIES_K of 'many' must be a whole number")
 
 
 def test_bad_queries_file(capsys, tmp_path, mini_dir, use_session_model):

@@ -51,3 +51,13 @@ def test_every_setting_has_a_cli_flag():
     flags = {option for parser in sub.choices.values() for action in parser._actions
              for option in action.option_strings}
     assert {"--" + s.name.replace("_", "-") for s in SETTINGS} - flags == set()
+
+
+def test_flags_that_one_command_takes_show_only_there():
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    flags = {name: {o for a in parser._actions for o in a.option_strings} for name, parser in sub.choices.items()}
+    for setting in SETTINGS:
+        for command, options in flags.items():
+            assert (setting.flag in options) == (command in setting.commands), (setting.flag, command)
+    assert "--port" in flags["serve"] and "--port" not in flags["search"]
+    assert "--k" in flags["search"] and "--k" not in flags["index"]

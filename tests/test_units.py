@@ -184,10 +184,23 @@ def test_resolve_canonicalises_case_and_drops_duplicates():
 def test_resolve_unknown_value_lists_close_values():
     with pytest.raises(FilterError, match=r"^unknown principles value 'Trus'; closest: Trust$"):
         resolve(Filters(principles=["Trus"]), FACETS)
-    with pytest.raises(FilterError, match=r"^unknown country value 'Zzzz'; see `labstories facets` for the 2 values$"):
+    with pytest.raises(FilterError, match=r"^unknown country value 'Zzzz'$") as raised:
         resolve(Filters(country=["Zzzz"]), FACETS)
+    assert (raised.value.kind, raised.value.value, raised.value.closest, raised.value.known) == ("country", "Zzzz", [], 2)
     with pytest.raises(FilterError, match="unknown tools value 'GIS'"):
         resolve(Filters(tools=["GIS"]), FACETS)
+
+
+def test_each_interface_words_a_filter_error_for_its_reader():
+    """The library's error carries data; the CLI adds the command to run, the page does not."""
+    from labstories.ui.messages import for_cli, for_web
+
+    unknown = FilterError("country", "Zzzz", [], 2)
+    assert for_cli(unknown) == "unknown country value 'Zzzz'; see `labstories facets` for the 2 values"
+    assert "labstories" not in for_web(unknown) and "Zzzz" in for_web(unknown)
+    close = FilterError("role", "Explorr", ["Explorer"], 3)
+    assert for_cli(close) == "unknown role value 'Explorr'; closest: Explorer"
+    assert for_web(close) == "No passage has the lab role “Explorr”; closest: Explorer."
 
 
 def test_filters_from_dict():
@@ -195,7 +208,7 @@ def test_filters_from_dict():
     assert Filters.from_dict(None) == Filters()
     assert not Filters() and Filters(role=["Explorer"])
     assert Filters(principles=["Trust", "Curiosity"], country=["Peru"]).describe() == "principles: Trust or Curiosity; country: Peru"
-    with pytest.raises(ValueError, match="unknown filter kind colour"):
+    with pytest.raises(FilterError, match="unknown filter kind colour"):
         Filters.from_dict({"colour": "red"})
 
 
@@ -216,12 +229,28 @@ def test_settings_env_then_overrides(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("env, value, message", [
-    ("LABSTORIES_K", "ten", "k must be a whole number, got 'ten'"),
-    ("LABSTORIES_K", "0", "k of 0 is out of range; use 1 to 1000"),
-    ("LABSTORIES_BATCH_SIZE", "0", "batch size of 0 must be at least 1"),
-    ("LABSTORIES_CHROMA_URL", "ftp://host:1", "chroma URL 'ftp://host:1' is not http(s)://host:port"),
+    ("LABSTORIES_K", "ten", "LABSTORIES_K of 'ten' must be a whole number"),
+    ("LABSTORIES_K", "0", "LABSTORIES_K of 0 is out of range; use 1 to 1000"),
+    ("LABSTORIES_BATCH_SIZE", "0", "LABSTORIES_BATCH_SIZE of 0 is out of range; use 1 to 4096"),
+    ("LABSTORIES_PORT", "70000", "LABSTORIES_PORT of 70000 is out of range; use 1 to 65535"),
+    ("LABSTORIES_CHROMA_URL", "ftp://host:1", "LABSTORIES_CHROMA_URL of 'ftp://host:1' is not an http(s) address; use http://host:port"),
 ])
 def test_settings_errors(monkeypatch, env, value, message):
     monkeypatch.setenv(env, value)
     with pytest.raises(SettingsError, match=f"^{message.replace('(', '[(]').replace(')', '[)]')}$"):
         Settings.load()
+
+
+def test_a_flag_error_names_the_flag():
+    with pytest.raises(SettingsError, match=r"^--k of 5000 is out of range; use 1 to 1000$") as raised:
+        Settings.load(k="5000")
+    assert (raised.value.setting, raised.value.value) == ("k", 5000)
+
+
+def test_every_setting_is_declared_once_with_its_type():
+    from labstories.index.settings import SETTINGS
+
+    kinds = {s.name: s.type for s in SETTINGS}
+    assert kinds["k"] is int and kinds["data_dir"] is Path and kinds["chroma_url"] is str
+    assert all(s.env.startswith("LABSTORIES_") and s.help.endswith(".") for s in SETTINGS)
+    assert Settings() == Settings(**{s.name: s.default for s in SETTINGS})

@@ -22,6 +22,7 @@ from labstories.rag.snippets import query_stems
 from . import render
 from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
 from .followups import Vocabulary, refine
+from .messages import for_web
 from .params import clean_filters, parse_params
 
 PAGE = 5          # passages per answer
@@ -96,7 +97,7 @@ class ChatApp:
         try:
             hits = self.index.search(query, filters, RETRIEVE)
         except (QueryError, FilterError) as error:
-            history.append(_bot(render.notice_html(str(error))))
+            history.append(_bot(render.notice_html(for_web(error))))
             return (history, *_values(filters), asdict(_conv(None)), "")
         conv = Conversation(query, {k: v for k, v in filters.items()}, min(PAGE, len(hits)))
         answer = render.Answer(query, filters, hits[:PAGE], 1, len(hits), len({h.story for h in hits}),

@@ -14,21 +14,17 @@ import sys
 import time
 from dataclasses import asdict
 
-from labstories.index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
+from labstories.index import LabstoriesError, Settings
 from labstories.index.settings import SETTINGS
 from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 from . import console
-
-USER_ERRORS = (CorpusError, NoIndexError, SettingsError, StoreError)
+from .messages import for_cli
 
 
 def _settings(args) -> Settings:
-    return Settings.load(
-        data_dir=getattr(args, "data_dir", None), chroma_url=getattr(args, "chroma_url", None),
-        model_path=getattr(args, "model_path", None), batch_size=getattr(args, "batch_size", None),
-        k=getattr(args, "k", None), host=getattr(args, "host", None), port=getattr(args, "port", None),
-    )
+    """Flags the command was given (None when absent) over environment variables over defaults."""
+    return Settings.load(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
 
 
 def _open_index(settings: Settings):
@@ -92,7 +88,7 @@ def _search_file(index, args, k: int) -> int:
             try:
                 hits = index.search(question.question, Filters.from_dict(question.filters), k)
             except (FilterError, QueryError) as error:
-                problem = str(error)
+                problem = for_cli(error)
         ident = question.id if question is not None else f"line {number}"
         if problem:
             failed += 1
@@ -148,6 +144,8 @@ def cmd_eval(args) -> int:
     if args.cv:
         from labstories.rag.tuning import cross_validate
 
+        if not 2 <= args.cv <= len(questions):
+            raise console.UsageError(f"--cv {args.cv} needs between 2 and {len(questions)} folds")
         print(f"\n{args.cv}-fold cross-validation of the fitted settings:")
         print(cross_validate(index, questions, folds=args.cv))
     return 0
@@ -172,16 +170,12 @@ def cmd_serve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labstories", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help=f"{_help('data_dir')} [env LABSTORIES_DATA]")
-    common.add_argument("--chroma-url", help=f"{_help('chroma_url')} [env LABSTORIES_CHROMA_URL]")
-    common.add_argument("--model-path", help=f"{_help('model_path')} [env LABSTORIES_MODEL]")
-    common.add_argument("--batch-size", type=int, help=f"{_help('batch_size')} [env LABSTORIES_BATCH_SIZE]")
 
     def command(name, func, **kw):
-        p = sub.add_parser(name, parents=[common], help=func.__doc__.split("\n")[0], description=func.__doc__,
+        p = sub.add_parser(name, help=func.__doc__.split("\n")[0], description=func.__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
         p.set_defaults(func=func)
+        _setting_flags(p, name)
         return p
 
     p = command("index", cmd_index)
@@ -192,7 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("--queries", help="JSON lines {\"id\", \"question\", \"filters\"}; one result line per question")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
-    p.add_argument("--k", type=int, help="passages to return (default 10)")
     for kind in KINDS:
         p.add_argument(kind.flag, dest=kind.param, action="append", default=[], metavar="VALUE",
                        help=f"only passages with this {kind.singular} (repeatable: any of them)")
@@ -210,13 +203,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("serve", cmd_serve)
     p.add_argument("corpus", nargs="?", help="archive folder to index before serving (optional once indexed)")
-    p.add_argument("--host", help=f"{_help('host')} [env LABSTORIES_HOST]")
-    p.add_argument("--port", type=int, help=f"{_help('port')} [env LABSTORIES_PORT]")
     return parser
 
 
-def _help(name: str) -> str:
-    return next(s.help for s in SETTINGS if s.name == name)
+def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    """The settings this command takes, as flags; values stay strings here and are
+    converted and checked once, by :class:`Settings`, whatever their source."""
+    group = parser.add_argument_group("settings (flag > environment variable > default)")
+    for spec in SETTINGS:
+        if command in spec.commands:
+            default = spec.default if spec.default != "" else "none"
+            group.add_argument(spec.flag, dest=spec.name, metavar=spec.name.upper(),
+                               help=f"{spec.help} [env {spec.env}; default {default}]")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,11 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from labstories.rag import EvalFileError, FilterError, QueryError
-
     try:
         return args.func(args)
-    except (*USER_ERRORS, FilterError, QueryError, EvalFileError, console.UsageError) as error:
+    except LabstoriesError as error:
+        print(f"labstories {args.command}: {for_cli(error)}", file=sys.stderr)
+        return 2
+    except console.UsageError as error:
         print(f"labstories {args.command}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,8 @@ from labstories.rag.filters import FilterError, resolve
 from labstories.index.vocabulary import KIND, KIND_BY_PARAM
 from labstories.rag.records import Filters
 
+from .messages import for_web
+
 MAX_QUERY = 500
 MAX_VALUES = 20
 MAX_T = 24 * 3600
@@ -81,7 +83,7 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
             try:
                 canonical = resolve(Filters(**{kind: [value]}), facets)
             except FilterError as error:
-                notes.append(f"Ignored the filter {param}={_quote(value)}: {_friendly(error)}.")
+                notes.append(f"Ignored the filter {param}={_quote(value)}: {for_web(error)}")
                 continue
             kept.setdefault(kind, [])
             kept[kind].extend(v for v in getattr(canonical, kind) if v not in kept[kind])
@@ -106,12 +108,6 @@ def _time(values: list[str], notes: list[str]) -> int | None:
         notes.append(f"Ignored the time t={_quote(raw)}: it should be a whole number of seconds.")
         return None
     return int(raw)
-
-
-def _friendly(error: FilterError) -> str:
-    """The index's message without its CLI hint (`labstories facets`)."""
-    text = str(error)
-    return text.split("; see `labstories", 1)[0]
 
 
 def _quote(text: str, limit: int = 60) -> str:
