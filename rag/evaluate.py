@@ -77,26 +77,26 @@ def section_of(story: str, start: int, section_starts: dict[str, list[int]]) -> 
     return section_key(story, best if best is not None else start)
 
 
-def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
+def ndcg(ranked: list[str], relevant: dict[str, int], depth: int = 10) -> float:
     """A repeated section keeps its places but earns its gain once, so nDCG stays ≤ 1."""
     seen: set[str] = set()
     gains = []
-    for key in ranked[:k]:
+    for key in ranked[:depth]:
         gains.append(0 if key in seen else 2 ** relevant.get(key, 0) - 1)
         seen.add(key)
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
-    ideal = sorted((2 ** g - 1 for g in relevant.values()), reverse=True)[:k]
+    ideal = sorted((2 ** g - 1 for g in relevant.values()), reverse=True)[:depth]
     idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
 
 
-def recall(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
+def recall(ranked: list[str], relevant: dict[str, int], depth: int = 10) -> float:
     wanted = {key for key, grade in relevant.items() if grade > 0}
-    return len(wanted & set(ranked[:k])) / len(wanted) if wanted else 0.0
+    return len(wanted & set(ranked[:depth])) / len(wanted) if wanted else 0.0
 
 
-def mrr(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
-    for rank, key in enumerate(ranked[:k], start=1):
+def mrr(ranked: list[str], relevant: dict[str, int], depth: int = 10) -> float:
+    for rank, key in enumerate(ranked[:depth], start=1):
         if relevant.get(key, 0) > 0:
             return 1.0 / rank
     return 0.0
@@ -109,12 +109,12 @@ class Scores:
     per_question: dict[str, dict[str, float]]
 
 
-def score(questions: list[Question], ranked_sections: dict[str, list[str]], k: int = 10) -> Scores:
+def score(questions: list[Question], ranked_sections: dict[str, list[str]], depth: int = 10) -> Scores:
     per_question = {}
     for q in questions:
         ranked = ranked_sections.get(q.id, [])
-        per_question[q.id] = {"ndcg": ndcg(ranked, q.relevant, k), "recall": recall(ranked, q.relevant, k),
-                              "mrr": mrr(ranked, q.relevant, k)}
+        per_question[q.id] = {"ndcg": ndcg(ranked, q.relevant, depth), "recall": recall(ranked, q.relevant, depth),
+                              "mrr": mrr(ranked, q.relevant, depth)}
     groups: dict[str, list[str]] = {"all": [q.id for q in questions]}
     for q in questions:
         groups.setdefault(q.kind or "unlabelled", []).append(q.id)
@@ -125,8 +125,8 @@ def score(questions: list[Question], ranked_sections: dict[str, list[str]], k: i
     return Scores(rows=rows, counts={kind: len(ids) for kind, ids in groups.items()}, per_question=per_question)
 
 
-def format_table(scores: Scores, k: int = 10) -> str:
-    header = f"| kind | n | nDCG@{k} | Recall@{k} | MRR@{k} |\n|---|---|---|---|---|"
+def format_table(scores: Scores, depth: int = 10) -> str:
+    header = f"| kind | n | nDCG@{depth} | Recall@{depth} | MRR@{depth} |\n|---|---|---|---|---|"
     order = ["all"] + sorted(kind for kind in scores.rows if kind != "all")
     lines = [
         f"| {kind} | {scores.counts[kind]} | {row['ndcg']:.3f} | {row['recall']:.3f} | {row['mrr']:.3f} |"
@@ -140,15 +140,15 @@ def section_starts(index) -> dict[str, list[int]]:
     return {s.id: [x.start for x in s.sections] for s in index.state.stories.values()}
 
 
-def ranked_sections(index, questions: list[Question], k: int = 10) -> dict[str, list[str]]:
+def ranked_sections(index, questions: list[Question], depth: int = 10) -> dict[str, list[str]]:
     """Run every question through ``index.search`` and map hits to section keys."""
     starts = section_starts(index)
     ranked = {}
     for q in questions:
-        hits = index.search(q.question, Filters.from_dict(q.filters), k)
+        hits = index.search(q.question, Filters.from_dict(q.filters), depth)
         ranked[q.id] = [section_of(h.story, h.start, starts) for h in hits]
     return ranked
 
 
-def evaluate(index, questions: list[Question], k: int = 10) -> Scores:
-    return score(questions, ranked_sections(index, questions, k), k)
+def evaluate(index, questions: list[Question], depth: int = 10) -> Scores:
+    return score(questions, ranked_sections(index, questions, depth), depth)

@@ -15,9 +15,9 @@ from statistics import fmean, pstdev
 
 
 def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[Hashable]], k: float = 60.0, weights: Sequence[float] | None = None
+    rankings: Sequence[Sequence[Hashable]], smoothing: float = 60.0, weights: Sequence[float] | None = None
 ) -> list[tuple[Hashable, float]]:
-    """Cormack et al.'s RRF: score(d) = Σ w_i / (k + rank_i(d)), ranks from 1.
+    """Cormack et al.'s RRF: score(d) = Σ w_i / (smoothing + rank_i(d)), ranks from 1 (their k = 60).
 
     Ties keep the order of first appearance, so the result is deterministic.
     """
@@ -25,7 +25,7 @@ def reciprocal_rank_fusion(
     scores: dict[Hashable, float] = {}
     for ranking, weight in zip(rankings, weights):
         for rank, key in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + weight / (k + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (smoothing + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
 
 

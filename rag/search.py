@@ -49,7 +49,7 @@ class RetrievalConfig:
     story_top: int = 3
     #: "z" (standardised scores, shipped) or "rrf" (reciprocal rank fusion, the reference).
     fusion: str = "z"
-    rrf_k: float = 60.0
+    rrf_smoothing: float = 60.0
     #: Carry French/Spanish questions to English before searching.
     translate: bool = True
 
@@ -165,7 +165,7 @@ class StoryIndex:
         weights = [config.dense_weight, 1.0 - config.dense_weight]
         if config.fusion == "rrf":
             sides = [[key for key, _ in ranked(side)] for side in (found.dense, found.keyword)]
-            return reciprocal_rank_fusion(sides, k=config.rrf_k, weights=weights)
+            return reciprocal_rank_fusion(sides, smoothing=config.rrf_smoothing, weights=weights)
         fused = combine([found.dense, found.keyword], weights)
         boosted = story_boost(fused, lambda key: parse_section_key(key)[0], config.story_weight, config.story_top)
         return ranked(boosted)

@@ -27,8 +27,8 @@ class Fit:
     ndcg: float
 
 
-def _ranked(index, found, config, starts, k=10) -> list[str]:
-    keys = [key for key, _ in index.rank(found, config)[:k]]
+def _ranked(index, found, config, starts, depth=10) -> list[str]:
+    keys = [key for key, _ in index.rank(found, config)[:depth]]
     # Map each shown passage's start to its section, exactly as `eval` does for hits.
     return [section_of(index.state.passages[found.shown[key]].story,
                        index.state.passages[found.shown[key]].start, starts) for key in keys]

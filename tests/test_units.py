@@ -19,14 +19,14 @@ from labstories.ui.display import clock
 # -- fusion ------------------------------------------------------------------------
 
 def test_rrf_hand_computed():
-    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], k=60)
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], smoothing=60)
     assert [key for key, _ in fused] == ["b", "c", "a", "d"]
     expected = {"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 63 + 1 / 62, "d": 1 / 63}
     assert dict(fused) == pytest.approx(expected)
 
 
 def test_rrf_weights_and_small_k():
-    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], k=1, weights=[2.0, 1.0])
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], smoothing=1, weights=[2.0, 1.0])
     assert [key for key, _ in fused] == ["b", "a", "c", "d"]
     assert [score for _, score in fused] == pytest.approx([2 / 3 + 1 / 2, 1.0, 2 / 4 + 1 / 3, 1 / 4])
 
@@ -60,8 +60,8 @@ def test_ndcg_hand_computed():
 
 def test_ndcg_cuts_at_k():
     ranked = ["x"] * 10 + ["s1"]
-    assert ndcg(ranked, RELEVANT, k=10) == 0.0
-    assert ndcg(ranked, RELEVANT, k=11) == pytest.approx((3 / math.log2(12)) / (3 + 3 / math.log2(3) + 0.5))
+    assert ndcg(ranked, RELEVANT, depth=10) == 0.0
+    assert ndcg(ranked, RELEVANT, depth=11) == pytest.approx((3 / math.log2(12)) / (3 + 3 / math.log2(3) + 0.5))
 
 
 def test_ndcg_never_exceeds_one_when_a_section_repeats():
