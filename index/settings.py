@@ -23,6 +23,7 @@ class Setting:
 
 SETTINGS = (
     Setting("data_dir", "LABSTORIES_DATA", ".labstories", "Folder for the index (Chroma files, keyword index, manifest)."),
+    Setting("corpus", "LABSTORIES_CORPUS", "", "Archive folder that `index` and `serve` read; default: the archive snapshot bundled with the package."),
     Setting("chroma_url", "LABSTORIES_CHROMA_URL", "", "Use a Chroma server (http://host:port) instead of local Chroma files."),
     Setting("model_path", "LABSTORIES_MODEL", "", "Sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2."),
     Setting("batch_size", "LABSTORIES_BATCH_SIZE", 32, "Texts per embedding batch."),
@@ -35,6 +36,7 @@ SETTINGS = (
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path(".labstories")
+    corpus: str = ""
     chroma_url: str = ""
     model_path: str = ""
     batch_size: int = 32
