@@ -10,9 +10,10 @@ from .settings import SETTINGS, Settings, SettingsError
 from .state import IndexState, NoIndexError, load_state
 from .store import StoreError
 from .update import UpdateReport, update
+from .vector_cache import VectorCache
 
 __all__ = [
     "TAG_KINDS", "SETTINGS", "Chunking", "CorpusError", "Element", "Embedder", "IndexState", "NoIndexError",
     "Paragraph", "ParseError", "Passage", "ScanResult", "Section", "Settings", "SettingsError", "StoreError",
-    "Story", "UpdateReport", "load_state", "parse_element", "parse_story", "scan", "story_passages", "update",
+    "Story", "UpdateReport", "VectorCache", "load_state", "parse_element", "parse_story", "scan", "story_passages", "update",
 ]
