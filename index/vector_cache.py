@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import state, store
+
 BUNDLED = Path(__file__).resolve().parent / "data" / "vectors.npz"
 
 
@@ -28,8 +30,10 @@ def cache_key(embed_text: str, model_identity: str) -> str:
     return hashlib.sha256(f"{model_identity}\0{embed_text}".encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass
+@dataclass(eq=False)
 class VectorCache:
+    """Unit vectors by :func:`cache_key`; row ``i`` of ``vectors`` belongs to ``keys[i]``."""
+
     keys: list[str] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     #: The model identities the vectors were made with (informative; the keys already carry them).
@@ -73,8 +77,6 @@ def bundled() -> VectorCache:
 
 def from_index(settings, model_identity: str) -> VectorCache:
     """The vectors an existing index holds, keyed by passage text (how the snapshot's cache is made)."""
-    from . import state, store
-
     current = state.load_state(Path(settings.data_dir))
     collection = store.get_collection(store.open_client(settings.data_dir, settings.chroma_url),
                                       current.manifest.collection)
