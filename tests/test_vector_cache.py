@@ -3,6 +3,8 @@ computes now, and indexing reuses them — embedding only passages whose text ch
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
 import shutil
@@ -68,11 +70,17 @@ def test_cache_round_trip_and_keys(tmp_path):
 def snapshot_index(tmp_path_factory):
     """``labstories index`` with no PATH: the bundled snapshot, through the real command."""
     data = tmp_path_factory.mktemp("snapshot-index")
-    assert cli.main(["index", "--quiet", "--data-dir", str(data)]) == 0
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["index", "--quiet", "--data-dir", str(data)]) == 0
+    data.joinpath("index-output.txt").write_text(out.getvalue(), "utf-8")
     return data
 
 
 def test_indexing_the_untouched_snapshot_embeds_nothing(snapshot_index, snapshot_passages, capsys):
+    printed = (snapshot_index / "index-output.txt").read_text("utf-8").splitlines()
+    assert printed[1] == f"  80 new, 0 changed, 0 removed; 0 passages embedded, {len(snapshot_passages)} from the vector cache"
+    assert printed[-1] == "  corpus: " + source().label
     assert cli.main(["stats", "--json", "--data-dir", str(snapshot_index)]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["corpus"] == source().label
