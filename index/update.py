@@ -1,7 +1,10 @@
 """``update(corpus, settings)``: bring the stored index in line with a corpus folder.
 
-Only new or changed stories (by content hash) are embedded; deleted stories
-disappear; a change of model, chunking or format builds a fresh collection.
+Only new or changed stories (by content hash) are stored again, and of their
+passages only those whose text the model has not read before are embedded
+(the rest come from a content-addressed :class:`VectorCache`; the package
+ships one for its archive snapshot); deleted stories disappear; a change of
+model, chunking or format builds a fresh collection.
 Vectors are written under ids that carry the story's hash, the keyword index
 and story records go to a new build folder, and the manifest is switched last
 — so until the very end the previous index stays whole, and a run that dies
@@ -17,15 +20,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 from tqdm.auto import tqdm
 
-from . import state, store
+from . import snapshot, state, store, vector_cache
 from .embed import Embedder
 from .keyword import KeywordIndex
 from .passages import Chunking, story_passages
 from .records import Passage, Story
 from .scan import ScanResult, Skipped, markdown_files, scan
 from .settings import Settings
+from .vector_cache import VectorCache
 
 COLLECTION_PREFIX = "labstories-"
 
@@ -41,6 +46,10 @@ class UpdateReport:
     removed: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     embedded: int = 0
+    #: Passages stored with a vector found in the cache instead of embedded.
+    cached: int = 0
+    #: Which corpus this is: the bundled snapshot's label or a resolved path.
+    corpus: str = ""
     problems: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
     other_types: dict[str, int] = field(default_factory=dict)
@@ -58,7 +67,9 @@ def collection_name(chunking: Chunking, model: str) -> str:
 
 
 def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = None,
-           chunking: Chunking = Chunking(), show_progress: bool = False) -> UpdateReport:
+           chunking: Chunking = Chunking(), show_progress: bool = False,
+           cache: VectorCache | None = None) -> UpdateReport:
+    """``cache``: vectors to reuse by passage text; default the bundled snapshot's, ``VectorCache()`` for none."""
     began = time.perf_counter()
     data_dir = Path(settings.data_dir)
     embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
@@ -88,15 +99,17 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
         to_embed.extend((p, story) for p in missing)
         passages.extend(own)
 
-    _embed_and_store(collection, to_embed, hashes, embedder, settings.batch_size, show_progress)
-    report.embedded = len(to_embed)
+    cache = vector_cache.bundled() if cache is None else cache
+    report.cached, report.embedded = _embed_and_store(collection, to_embed, hashes, embedder, cache,
+                                                      settings.batch_size, show_progress)
+    report.corpus = snapshot.corpus_label(corpus)
 
     keyword = KeywordIndex.build([p.keyword_text for p in passages])
     build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     state.write_build(data_dir, build, scanned.stories, scanned.elements, passages, keyword)
     state.switch_manifest(data_dir, state.Manifest(
         format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
-        collection=name, build=build, corpus=str(Path(corpus).resolve()), stories=hashes,
+        collection=name, build=build, corpus=report.corpus, stories=hashes,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     ))
 
@@ -133,27 +146,42 @@ def _reusable_passages(data_dir: Path, old: state.Manifest) -> dict[str, list[Pa
     return by_story
 
 
-def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dict[str, str],
-                     embedder: Embedder, batch_size: int, show_progress: bool) -> None:
+def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dict[str, str], embedder: Embedder,
+                     cache: VectorCache, batch_size: int, show_progress: bool) -> tuple[int, int]:
+    """Store a vector for every item, from the cache where it has one; returns (cached, embedded)."""
     if not items:
-        return
+        return 0, 0
+    known, fresh = [], []
+    if len(cache):
+        for item in items:
+            vector = cache.get(vector_cache.cache_key(item[0].embed_text, embedder.identity))
+            (known if vector is not None else fresh).append((item, vector))
+    else:
+        fresh = [(item, None) for item in items]
+    for begin in range(0, len(known), 1000):  # cheap: no bar needed
+        part = known[begin: begin + 1000]
+        _store([item for item, _ in part], np.stack([vector for _, vector in part]), collection, hashes)
     # Similar lengths batch together, so little of each batch is padding.
-    items = sorted(items, key=lambda item: len(item[0].embed_text))
+    fresh = sorted((item for item, _ in fresh), key=lambda item: len(item[0].embed_text))
     chunk = batch_size  # one encode call and one Chroma upsert per batch
-    with tqdm(total=len(items), desc="Embedding passages", unit="passage", disable=not show_progress) as bar:
-        for begin in range(0, len(items), chunk):
-            part = items[begin: begin + chunk]
-            vectors = embedder.encode([p.embed_text for p, _ in part])
-            ends = [_section_end(story, p.section_start) for p, story in part]
-            store.add_batches(
-                collection,
-                ids=[store.chroma_id(p.id, hashes[s.id]) for p, s in part],
-                embeddings=vectors,
-                documents=[p.text for p, _ in part],
-                metadatas=[store.passage_metadata(p, s, hashes[s.id], end) for (p, s), end in zip(part, ends)],
-                batch_size=chunk,
-            )
+    with tqdm(total=len(fresh), desc="Embedding passages", unit="passage", disable=not show_progress or not fresh) as bar:
+        for begin in range(0, len(fresh), chunk):
+            part = fresh[begin: begin + chunk]
+            _store(part, embedder.encode([p.embed_text for p, _ in part]), collection, hashes)
             bar.update(len(part))
+    return len(known), len(fresh)
+
+
+def _store(part: list[tuple[Passage, Story]], vectors, collection, hashes: dict[str, str]) -> None:
+    ends = [_section_end(story, p.section_start) for p, story in part]
+    store.add_batches(
+        collection,
+        ids=[store.chroma_id(p.id, hashes[s.id]) for p, s in part],
+        embeddings=vectors,
+        documents=[p.text for p, _ in part],
+        metadatas=[store.passage_metadata(p, s, hashes[s.id], end) for (p, s), end in zip(part, ends)],
+        batch_size=len(part),
+    )
 
 
 def _section_end(story: Story, start: int) -> int | None:

@@ -31,6 +31,7 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("LABSTORIES_DATA", str(tmp_path / "labstories-data"))
     monkeypatch.delenv("LABSTORIES_CHROMA_URL", raising=False)
     monkeypatch.delenv("LABSTORIES_K", raising=False)
+    monkeypatch.delenv("LABSTORIES_CORPUS", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,16 @@ from .messages import for_cli
 
 def _settings(args) -> Settings:
     """Flags the command was given (None when absent) over environment variables over defaults."""
-    return Settings.load(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
+    given = {s.name: getattr(args, s.name, None) for s in SETTINGS}
+    return Settings.load(**given | {"corpus": _corpus_argument(args)})
+
+
+def _corpus_argument(args) -> str | None:
+    """PATH or --corpus (one of them) of ``index`` and ``serve``."""
+    path, option = getattr(args, "path", None), getattr(args, "corpus", None)
+    if path and option and path != option:
+        raise console.UsageError("give the archive folder as PATH or --corpus, not both")
+    return path or option
 
 
 def _open_index(settings: Settings):
@@ -34,18 +43,21 @@ def _open_index(settings: Settings):
 
 
 def cmd_index(args) -> int:
-    """Build or update the index from an archive folder.
+    """Build or update the index from an archive folder (default: the bundled snapshot).
 
     Walks PATH for .md pages: stories are indexed, element pages become the
     glossary, other page types are counted and skipped. Only new or changed
-    stories are embedded.
+    stories are stored again, and only passages never seen before are embedded.
+    Without PATH (or LABSTORIES_CORPUS) it indexes the archive snapshot that
+    ships with the package.
 
     Example: labstories index ../shared/corpus
     """
     from labstories.index import update
+    from labstories.index.snapshot import chosen_corpus
 
     settings = _settings(args)
-    report = update(args.path, settings, show_progress=not args.quiet)
+    report = update(chosen_corpus(settings), settings, show_progress=not args.quiet)
     console.print_update(report, settings)
     return 0
 
@@ -152,17 +164,26 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Start the chat app (indexing CORPUS first when given; unchanged stories are reused).
+    """Start the chat app, indexing first (unchanged stories are reused).
 
-    Example: labstories serve ../shared/corpus --port 7860
+    Without PATH it serves the archive snapshot bundled with the package
+    (indexed on first start) — or, when the data directory already holds an
+    index of another archive folder, that index, untouched.
+
+    Example: labstories serve
+             labstories serve ../shared/corpus --port 7860
     """
     from labstories.index import Embedder, update
+    from labstories.index.snapshot import corpus_to_serve
     from labstories.ui.app import serve
 
     settings = _settings(args)
     embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
-    if args.corpus:
-        console.print_update(update(args.corpus, settings, embedder=embedder, show_progress=True), settings)
+    corpus = corpus_to_serve(settings)
+    if corpus is not None:
+        console.print_update(update(corpus, settings, embedder=embedder, show_progress=True), settings)
+    else:
+        console.print_kept_index(settings)
     serve(settings, embedder=embedder)
     return 0
 
@@ -179,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("index", cmd_index)
-    p.add_argument("path", help="archive folder (searched recursively for .md pages)")
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="archive folder (searched recursively for .md pages); default: the bundled snapshot")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
     p = command("search", cmd_search)
@@ -202,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cv", type=int, metavar="N", help="also report N-fold cross-validated scores of fitted settings")
 
     p = command("serve", cmd_serve)
-    p.add_argument("corpus", nargs="?", help="archive folder to index before serving (optional once indexed)")
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="archive folder to index before serving; default: the bundled snapshot, or the existing index")
     return parser
 
 
@@ -215,6 +238,7 @@ def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
             default = spec.default if spec.default != "" else "none"
             group.add_argument(spec.flag, dest=spec.name, metavar=spec.name.upper(),
                                help=f"{spec.help} [env {spec.env}; default {default}]")
+
 
 
 def main(argv: list[str] | None = None) -> int:

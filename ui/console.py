@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from pathlib import Path
 
 from labstories.rag.records import Filters, Hit
 
@@ -23,6 +24,7 @@ def print_update(report, settings) -> None:
         f"  {len(report.added)} new, {len(report.changed)} changed, {len(report.removed)} removed"
         + (f", {len(report.repaired)} repaired" if report.repaired else "")
         + f"; {report.embedded} passages embedded"
+        + (f", {report.cached} from the vector cache" if report.cached else "")
     )
     if report.other_types:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items(), key=lambda kv: -kv[1]))
@@ -32,6 +34,17 @@ def print_update(report, settings) -> None:
         print(f"  warning: {item.path}: {item.reason}")
     for item in report.problems:
         print(f"  skipped {item.path}: {item.reason}")
+    if report.corpus:
+        print(f"  corpus: {report.corpus}")
+
+
+def print_kept_index(settings) -> None:
+    """``serve`` without PATH on an index of the user's own archive: say it is kept, and how to change that."""
+    from labstories.index.state import read_manifest
+
+    manifest = read_manifest(Path(settings.data_dir))
+    print(f"Serving the existing index of {manifest.corpus} (indexed {manifest.indexed_at}); "
+          "give PATH to update it, or another --data-dir for the bundled snapshot")
 
 
 def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
