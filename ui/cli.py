@@ -42,14 +42,15 @@ def cmd_index(args) -> int:
 
     Walks PATH for .md pages: stories are indexed, element pages become the
     glossary, other page types are counted and skipped. Only new or changed
-    stories are embedded.
+    stories are embedded. Damaged index files are found and repaired;
+    --rebuild starts from nothing.
 
     Example: labstories index ../shared/corpus
     """
     from labstories.index import update
 
     settings = _settings(args)
-    report = update(args.path, settings, show_progress=not args.quiet)
+    report = update(args.path, settings, show_progress=not args.quiet, rebuild=args.rebuild)
     console.print_update(report, settings)
     return 0
 
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", cmd_index)
     p.add_argument("path", help="archive folder (searched recursively for .md pages)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--rebuild", action="store_true", help="discard the stored index and build it from scratch")
 
     p = command("search", cmd_search)
     p.add_argument("query", nargs="?", help="the question")

@@ -24,6 +24,8 @@ def print_update(report, settings) -> None:
         + (f", {len(report.repaired)} repaired" if report.repaired else "")
         + f"; {report.embedded} passages embedded"
     )
+    for damage in report.fixed:
+        print(f"  repaired damage: {damage}")
     if report.other_types:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items(), key=lambda kv: -kv[1]))
         total = sum(report.other_types.values())
