@@ -74,7 +74,8 @@ def _forget_cached_system(path: str) -> None:
         SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
-def get_collection(client, name: str, create: bool = False):
+def get_collection(client, name: str, create: bool = False, where: str = ""):
+    """The collection ``name``; a missing one is damage at ``where`` when given."""
     if create:
         return client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -82,6 +83,8 @@ def get_collection(client, name: str, create: bool = False):
     try:
         return client.get_collection(name, embedding_function=None)
     except Exception:
+        if where:
+            raise DamagedIndexError(where, f"the collection {name} is missing") from None
         raise StoreError(f"the index collection {name} is missing from Chroma; run `labstories index PATH` again") from None
 
 

@@ -92,7 +92,7 @@ class StoryIndex:
         for attempt in (1, 2):
             state = source.load()
             client = store.open_client(Path(settings.data_dir), settings.chroma_url)
-            collection = store.get_collection(client, state.manifest.collection)
+            collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
             hashes = state.manifest.stories
             try:
                 store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.story]) for p in state.passages},
