@@ -156,3 +156,30 @@ def test_no_index_at_all_is_not_called_damage(tmp_path, embedder):
     with pytest.raises(NoIndexError, match="no index in .* yet") as caught:
         StoryIndex.open(Settings(data_dir=tmp_path / "empty"), embedder=embedder)
     assert not isinstance(caught.value, (DamagedIndexError, StoreError))
+
+
+def test_a_lost_nearest_neighbour_graph_is_detected_and_rebuilt(clean, embedder, tmp_path):
+    """Past ~1,000 vectors Chroma persists its graph in the segment folder and no
+    longer replays it from sqlite: losing that folder made queries silently wrong
+    while counts and ids still looked right. 1,100 extra vectors push the
+    fixture's collection past that point."""
+    from labstories.index import store
+
+    settings, expected = clean
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    copy = Settings(data_dir=data)
+    collection = store.get_collection(store.open_client(data), StoryIndex.open(copy, embedder=embedder).state.manifest.collection)
+    vectors = np.random.default_rng(7).normal(size=(1100, 384)).astype("float32")
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store.add_batches(collection, [f"extra-{i}~0" for i in range(1100)], vectors.tolist(), ["extra"] * 1100,
+                      [{"story": "extra"}] * 1100, batch_size=500)
+    del collection
+    [segment] = [p for p in (data / "chroma").iterdir() if p.is_dir() and (p / "data_level0.bin").exists()]
+    shutil.rmtree(segment)
+
+    with pytest.raises(DamagedIndexError, match="chroma"):
+        StoryIndex.open(copy, embedder=embedder)
+    report = update(MINI, copy, embedder=embedder)
+    assert report.fixed and report.embedded == len(expected["passages"])
+    assert_same(snapshot(copy, embedder), expected)
