@@ -151,7 +151,7 @@ class ServerSource:
 
     def _passages(self, manifest: Manifest, stories: dict[str, Story]) -> list[Passage]:
         """The live passages, from the vectors' documents and metadata, in build order."""
-        collection = store.get_collection(self.client, manifest.collection)
+        collection = store.get_collection(self.client, manifest.collection, where=self.vectors_at())
         ids, documents, metadatas = store.stored_records(collection)
         order = {story_id: number for number, story_id in enumerate(stories)}
         passages = []

@@ -9,6 +9,7 @@ same stories, passages, vectors and top hits.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -36,7 +37,8 @@ PATTERNS = (
 )
 FOLDERS = ("builds/*", "builds/*/keyword", "chroma", "chroma/*-*")
 CASES = [(pattern, how) for pattern in PATTERNS for how in ("delete", "truncate", "corrupt")] + [
-    (folder, "delete") for folder in FOLDERS]
+    (folder, "delete") for folder in FOLDERS] + [
+    (pattern, "shorten") for pattern in PATTERNS if pattern.startswith("builds/") and pattern.endswith(".json")]
 
 
 def snapshot(settings: Settings, embedder) -> dict:
@@ -82,6 +84,10 @@ def damage(data: Path, pattern: str, how: str) -> Path:
     elif how == "truncate":
         raw = target.read_bytes()
         target.write_bytes(raw[: len(raw) // 2])
+    elif how == "shorten":  # still valid JSON: the last entries dropped (13 passages were lost this way)
+        entries = json.loads(target.read_text("utf-8"))
+        shorter = entries[:-3] if isinstance(entries, list) else dict(list(entries.items())[:-1])
+        target.write_text(json.dumps(shorter), "utf-8")
     else:  # 64 bytes flipped in the middle (an empty file gets 64 bytes of noise)
         raw = bytearray(target.read_bytes()) or bytearray(64)
         middle = len(raw) // 2
