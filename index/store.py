@@ -19,8 +19,10 @@ from .vocabulary import TAG_KINDS
 #: Small documents (manifest, stories, glossary) for replicas that have only the server.
 #: Not under the ``labstories-`` prefix, which :func:`drop_other_collections` clears.
 META_COLLECTION = "labstories_meta"
-#: Characters per meta document: well under any request or document size limit.
-META_CHUNK = 100_000
+#: UTF-8 bytes per meta document and documents per request: Chroma Cloud's limits
+#: (16,384 bytes per document, 300 records per write), which a local server does not enforce.
+META_CHUNK = 16_000
+META_BATCH = 100
 
 
 class StoreError(RuntimeError):
@@ -181,9 +183,10 @@ def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -
     own nearest neighbour.
     """
     try:
+        count = collection.count()
+        if count < len(expected):  # more is fine: vectors of a build being written or not yet cleared
+            raise DamagedIndexError(where, f"{count} vectors stored, the index has {len(expected)} passages")
         stored = stored_ids(collection)
-        if collection.count() != len(stored):
-            raise DamagedIndexError(where, f"{collection.count()} vectors counted but {len(stored)} ids stored")
         missing = expected - stored
         if missing:
             raise DamagedIndexError(where, f"{len(missing)} of {len(expected)} vectors are missing")
@@ -221,22 +224,41 @@ def meta_collection(client, create: bool = False):
 
 
 def put_document(meta, key: str, build: str, text: str) -> None:
-    """Store ``text`` under ``key`` as numbered chunks of :data:`META_CHUNK` characters."""
-    parts = [text[i: i + META_CHUNK] for i in range(0, len(text), META_CHUNK)] or [""]
-    for number, part in enumerate(parts):  # one request per chunk keeps each request small
-        meta.upsert(ids=[f"{key}:{number}"], embeddings=[[1.0]], documents=[part],
-                    metadatas=[{"key": key, "build": build, "part": number, "parts": len(parts)}])
+    """Store ``text`` under ``key`` as numbered chunks of at most :data:`META_CHUNK` UTF-8 bytes."""
+    parts = _chunks(text, META_CHUNK)
+    ids = [f"{key}:{number}" for number in range(len(parts))]
+    metadatas = [{"key": key, "build": build, "part": n, "parts": len(parts)} for n in range(len(parts))]
+    for begin in range(0, len(parts), META_BATCH):
+        end = begin + META_BATCH
+        meta.upsert(ids=ids[begin:end], embeddings=[[1.0]] * len(ids[begin:end]), documents=parts[begin:end],
+                    metadatas=metadatas[begin:end])
 
 
 def get_document(meta, key: str) -> str | None:
     """The text stored under ``key``, or None when absent or incomplete."""
-    got = meta.get(where={"key": key}, include=["documents", "metadatas"])
-    if not got["ids"]:
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    while True:
+        got = meta.get(where={"key": key}, include=["documents", "metadatas"], limit=META_BATCH, offset=offset)
+        found += [(m["part"], m["parts"], d) for m, d in zip(got["metadatas"], got["documents"])]
+        if len(got["ids"]) < META_BATCH:
+            break
+        offset += META_BATCH
+    if not found or len(found) != found[0][1]:
         return None
-    parts = sorted(zip(got["metadatas"], got["documents"]), key=lambda item: item[0]["part"])
-    if len(parts) != parts[0][0]["parts"]:
-        return None
-    return "".join(document for _, document in parts)
+    return "".join(document for _, _, document in sorted(found))
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Pieces of ``text`` whose UTF-8 encodings are at most ``limit`` bytes (never splitting a character)."""
+    parts, raw = [], text.encode("utf-8")
+    while raw:
+        cut = min(limit, len(raw))
+        while cut < len(raw) and (raw[cut] & 0xC0) == 0x80:  # step back off a continuation byte
+            cut -= 1
+        parts.append(raw[:cut].decode("utf-8"))
+        raw = raw[cut:]
+    return parts or [""]
 
 
 def drop_documents_except(meta, build: str, keep: tuple[str, ...] = ()) -> None:

@@ -16,6 +16,9 @@ import sys
 import threading
 from typing import Callable
 
+from labstories.index.embed import Embedder
+from labstories.index.sources import open_source
+
 from .search import RetrievalConfig, StoryIndex
 
 
@@ -36,9 +39,8 @@ class LiveIndex:
     @classmethod
     def open(cls, settings, embedder=None, config: RetrievalConfig = RetrievalConfig(),
              interval: float = 2.0) -> "LiveIndex":
-        from labstories.index.sources import open_source
-
         source = open_source(settings)
+        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)  # one model for every build
         return cls(lambda: StoryIndex.open(settings, embedder=embedder, config=config, source=source),
                    source.version, interval)
 
