@@ -48,17 +48,34 @@ class NoIndexError(LabstoriesError):
     detail: str = ""
     found: str = ""          # what the index has (format version, model) when that is the problem
     expected: str = ""       # what this program reads
+    server: str = ""         # the Chroma server's address, when the index lives there
 
     def describe(self) -> str:
         if self.problem == "missing":
-            return f"no index in {self.data_dir} yet"
+            return f"no index on the Chroma server at {self.server} yet" if self.server else f"no index in {self.data_dir} yet"
         if self.problem == "format":
             return f"the index in {self.data_dir} has format {self.found}, this program reads {self.expected}"
         if self.problem == "model":
             return f"the index in {self.data_dir} was built with the model {self.found}, not {self.expected}"
         where = self.path or self.data_dir
         what = "is damaged" if self.problem == "damaged" else "is incomplete"
-        return f"the index file {where} {what}" + (f" ({self.detail})" if self.detail else "")
+        return f"{where} {what}" + (f" ({self.detail})" if self.detail else "")
+
+
+class DamagedIndexError(NoIndexError):
+    """A file or store of the index is missing, truncated or changed since it was built.
+
+    ``path`` names the damaged file (or Chroma folder, or server record) and
+    ``damage`` says what is wrong with it; ``labstories index`` repairs every such case.
+    """
+
+    def __init__(self, path: Path | str, damage: str, data_dir: Path | None = None):
+        super().__init__(data_dir=Path(data_dir) if data_dir else Path(str(path)).parent, problem="damaged",
+                         path=path, detail=damage)
+
+    @property
+    def damage(self) -> str:
+        return self.detail
 
 
 @dataclass(eq=False)
@@ -95,4 +112,4 @@ class SettingsError(LabstoriesError):
         return f"{name} of {self.value!r} {self.problem}{tail}"
 
 
-__all__ = ["CorpusError", "LabstoriesError", "NoIndexError", "SettingsError", "StoreError"]
+__all__ = ["CorpusError", "DamagedIndexError", "LabstoriesError", "NoIndexError", "SettingsError", "StoreError"]

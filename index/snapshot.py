@@ -87,9 +87,13 @@ def corpus_to_serve(settings: Settings) -> Path | None:
     indexed when there is no index yet or the index is of a snapshot (a cheap
     update that also picks up a newer snapshot after an upgrade). An index of
     any other corpus is kept: re-indexing it from the snapshot would drop the
-    user's own stories."""
+    user's own stories. With a Chroma server, ``serve`` is a replica: one
+    machine runs ``labstories index``, replicas only read (two replicas indexing
+    the same server at once would race)."""
     if settings.corpus:
         return chosen_corpus(settings)
+    if settings.chroma_url:
+        return None
     manifest = read_manifest(Path(settings.data_dir))
     if manifest is None or from_snapshot(manifest.corpus):
         return ARCHIVE

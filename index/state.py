@@ -3,30 +3,36 @@
 ::
 
     data_dir/
-      manifest.json        format, model, chunking, collection, build, story hashes
+      manifest.json        format, model, chunking, collection, build, story hashes,
+                           sha256 of every build file
       chroma/              local Chroma files (absent with a Chroma server)
       builds/<build>/      stories.json, glossary.json, passages.json, keyword/
+      cache/<build>/       with a Chroma server: the keyword index rebuilt from it
 
 A build writes a new ``builds/<build>/`` folder first and replaces
 ``manifest.json`` last (``os.replace`` is atomic), so an interrupted run leaves
 the previous index whole and usable; the next run finds the difference and
-repairs it.
+repairs it. The manifest records a checksum of each build file, so a file
+that was truncated, changed or deleted afterwards is named at open instead of
+answering from half an index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import NoIndexError
+from .errors import DamagedIndexError, NoIndexError
 from .keyword import KeywordIndex
 from .records import Element, Paragraph, Passage, Section, Story
 
 FORMAT_VERSION = 2  # bump when parsing or windowing changes what a stored passage is
 MANIFEST = "manifest.json"
+BUILD_FILES = ("stories.json", "glossary.json", "passages.json")
 
 
 @dataclass
@@ -40,11 +46,20 @@ class Manifest:
     corpus: str
     stories: dict[str, str] = field(default_factory=dict)  # story id → content hash
     indexed_at: str = ""
+    #: build file (relative to builds/<build>/) → sha256 of its bytes
+    files: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        return cls(**json.loads(text))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, ensure_ascii=False)
 
 
 @dataclass
 class IndexState:
-    """Everything search needs besides the vectors, loaded once per process."""
+    """Everything search needs besides the vectors, loaded once per build."""
 
     manifest: Manifest
     stories: dict[str, Story]
@@ -52,17 +67,29 @@ class IndexState:
     passages: list[Passage]
     keyword: KeywordIndex
 
+    @property
+    def version(self) -> str:
+        return self.manifest.build
+
 
 def read_manifest(data_dir: Path) -> Manifest | None:
+    """The current manifest, None when there is none; a damaged one raises."""
     path = Path(data_dir) / MANIFEST
     if not path.exists():
         return None
     try:
-        raw = json.loads(path.read_text("utf-8"))
-        manifest = Manifest(**raw)
-    except (ValueError, TypeError) as error:
-        raise NoIndexError(Path(data_dir), "damaged", path=path, detail=str(error)) from None
-    return manifest
+        return Manifest.from_json(path.read_text("utf-8"))
+    except (OSError, ValueError, TypeError) as error:
+        raise DamagedIndexError(path, f"unreadable: {type(error).__name__}") from None
+
+
+def current_version(data_dir: Path) -> str | None:
+    """The live build's id, cheap enough to poll: None when there is no (readable) manifest."""
+    try:
+        manifest = read_manifest(data_dir)
+    except DamagedIndexError:
+        return None
+    return manifest.build if manifest else None
 
 
 def build_dir(data_dir: Path, build: str) -> Path:
@@ -70,7 +97,8 @@ def build_dir(data_dir: Path, build: str) -> Path:
 
 
 def write_build(data_dir: Path, build: str, stories: list[Story], elements: list[Element],
-                passages: list[Passage], keyword: KeywordIndex) -> None:
+                passages: list[Passage], keyword: KeywordIndex) -> dict[str, str]:
+    """Write a build folder; returns the checksum of each file for the manifest."""
     folder = build_dir(data_dir, build)
     if folder.exists():
         shutil.rmtree(folder)
@@ -79,12 +107,39 @@ def write_build(data_dir: Path, build: str, stories: list[Story], elements: list
     _dump(folder / "glossary.json", [asdict(e) for e in elements])
     _dump(folder / "passages.json", [asdict(p) for p in passages])
     keyword.save(folder / "keyword")
+    return checksums(folder)
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): sha256(path)
+            for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify(folder: Path, expected: dict[str, str]) -> None:
+    """Raise :class:`DamagedIndexError` naming the first file that is missing or changed."""
+    for name in (*BUILD_FILES, "keyword"):
+        if not (folder / name).exists():
+            raise DamagedIndexError(folder / name, "missing")
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file():
+            raise DamagedIndexError(path, "missing")
+        if sha256(path) != digest:
+            raise DamagedIndexError(path, "checksum mismatch: truncated or changed since it was built")
 
 
 def switch_manifest(data_dir: Path, manifest: Manifest) -> None:
     path = Path(data_dir) / MANIFEST
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False), "utf-8")
+    tmp.write_text(manifest.to_json(), "utf-8")
     os.replace(tmp, path)
 
 
@@ -95,33 +150,76 @@ def remove_old_builds(data_dir: Path, keep: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def load_passages(data_dir: Path, build: str) -> list[Passage]:
-    path = build_dir(data_dir, build) / "passages.json"
-    if not path.exists():
-        return []
-    return [Passage(**p) for p in json.loads(path.read_text("utf-8"))]
+def remove_everything(data_dir: Path) -> None:
+    """``index --rebuild``: forget the manifest, every build, cache and local Chroma file."""
+    data_dir = Path(data_dir)
+    (data_dir / MANIFEST).unlink(missing_ok=True)
+    for name in ("builds", "cache", "chroma"):
+        shutil.rmtree(data_dir / name, ignore_errors=True)
+
+
+def load_passages(data_dir: Path, manifest: Manifest) -> list[Passage]:
+    """The build's passages, checked against the manifest (raises when damaged)."""
+    folder = build_dir(data_dir, manifest.build)
+    path = folder / "passages.json"
+    if not path.is_file():
+        raise DamagedIndexError(path, "missing")
+    if "passages.json" in manifest.files and sha256(path) != manifest.files["passages.json"]:
+        raise DamagedIndexError(path, "checksum mismatch: truncated or changed since it was built")
+    return passages_from_json(_read_json(path))
 
 
 def load_state(data_dir: Path) -> IndexState:
+    data_dir = Path(data_dir)
     manifest = read_manifest(data_dir)
     if manifest is None:
-        raise NoIndexError(Path(data_dir), "missing")
-    if manifest.format != FORMAT_VERSION:
-        raise NoIndexError(Path(data_dir), "format", found=str(manifest.format), expected=str(FORMAT_VERSION))
+        if (data_dir / "builds").is_dir():
+            raise DamagedIndexError(data_dir / MANIFEST, "missing, though builds exist")
+        raise NoIndexError(data_dir, "missing")
+    check_format(manifest, data_dir)
     folder = build_dir(data_dir, manifest.build)
-    try:
-        stories = [_story(s) for s in json.loads((folder / "stories.json").read_text("utf-8"))]
-        elements = [Element(**e) for e in json.loads((folder / "glossary.json").read_text("utf-8"))]
-        keyword = KeywordIndex.load(folder / "keyword")
-    except (OSError, ValueError, TypeError) as error:
-        raise NoIndexError(Path(data_dir), "incomplete", path=folder, detail=str(error)) from None
+    if not folder.is_dir():
+        raise DamagedIndexError(folder, "missing")
+    verify(folder, manifest.files)
     return IndexState(
         manifest=manifest,
-        stories={s.id: s for s in stories},
-        glossary={e.name: e for e in elements},
-        passages=load_passages(data_dir, manifest.build),
-        keyword=keyword,
+        stories=stories_from_json(_read_json(folder / "stories.json")),
+        glossary=glossary_from_json(_read_json(folder / "glossary.json")),
+        passages=load_passages(data_dir, manifest),
+        keyword=load_keyword(folder / "keyword"),
     )
+
+
+def check_format(manifest: Manifest, where) -> None:
+    if manifest.format != FORMAT_VERSION:
+        raise NoIndexError(Path(str(where)), "format", found=str(manifest.format), expected=str(FORMAT_VERSION))
+
+
+def load_keyword(folder: Path) -> KeywordIndex:
+    try:
+        return KeywordIndex.load(folder)
+    except Exception as error:  # bm25s raises whatever numpy/json raise on a bad file
+        raise DamagedIndexError(folder, f"unreadable: {type(error).__name__}") from None
+
+
+def stories_from_json(raw: list) -> dict[str, Story]:
+    stories = [_story(s) for s in raw]
+    return {s.id: s for s in stories}
+
+
+def glossary_from_json(raw: list) -> dict[str, Element]:
+    return {e.name: e for e in (Element(**e) for e in raw)}
+
+
+def passages_from_json(raw: list) -> list[Passage]:
+    return [Passage(**p) for p in raw]
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise DamagedIndexError(path, f"unreadable: {type(error).__name__}") from None
 
 
 def _story(raw: dict) -> Story:
@@ -133,3 +231,7 @@ def _story(raw: dict) -> Story:
 
 def _dump(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,12 +8,22 @@ empty lists are omitted because Chroma rejects them.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import StoreError
 from .records import Passage, Story
+from .state import DamagedIndexError
 from .vocabulary import TAG_KINDS
+
+#: Small documents (manifest, stories, glossary) for replicas that have only the server.
+#: Not under the ``labstories-`` prefix, which :func:`drop_other_collections` clears.
+META_COLLECTION = "labstories_meta"
+#: UTF-8 bytes per meta document and documents per request: Chroma Cloud's limits
+#: (16,384 bytes per document, 300 records per write), which a local server does not enforce.
+META_CHUNK = 16_000
+META_BATCH = 100
 
 
 def open_client(data_dir: Path, chroma_url: str = ""):
@@ -36,10 +46,32 @@ def open_client(data_dir: Path, chroma_url: str = ""):
         return client
     path = Path(data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    _forget_cached_system(str(path))
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as error:  # a damaged sqlite file fails here, with several exception types
+        raise DamagedIndexError(path / "chroma.sqlite3", f"Chroma cannot open it: {type(error).__name__}") from None
 
 
-def get_collection(client, name: str, create: bool = False):
+def _forget_cached_system(path: str) -> None:
+    """Make the next ``PersistentClient(path)`` read the files afresh.
+
+    chromadb keeps one System per path per process, with the HNSW index in
+    memory; after another process (``labstories index``) rewrote the files,
+    that System answers from the old graph and fails with "Error finding id".
+    Dropping it from the cache gives the next client a new System; clients
+    opened before keep theirs (a collection holds its own API object), so a
+    search under way finishes on the index it started with.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+def get_collection(client, name: str, create: bool = False, where: str = ""):
+    """The collection ``name``; a missing one is damage at ``where`` when given."""
     if create:
         return client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
@@ -47,6 +79,8 @@ def get_collection(client, name: str, create: bool = False):
     try:
         return client.get_collection(name, embedding_function=None)
     except Exception:
+        if where:
+            raise DamagedIndexError(where, f"the collection {name} is missing") from None
         raise StoreError("missing_collection", collection=name) from None
 
 
@@ -63,6 +97,9 @@ def passage_metadata(passage: Passage, story: Story, content_hash: str, end: int
     }
     if end is not None:
         meta["end"] = end
+    context = passage.embed_text[: -len(passage.text) - 1] if passage.embed_text.endswith("\n" + passage.text) else ""
+    if context:
+        meta["context"] = context  # what the model read before the text: a replica rebuilds embed_text
     for kind in TAG_KINDS:
         if passage.tags.get(kind):
             meta[kind] = list(passage.tags[kind])
@@ -107,3 +144,120 @@ def drop_other_collections(client, keep: str, prefix: str) -> None:
         name = getattr(collection, "name", collection)
         if name != keep and name.startswith(prefix):
             client.delete_collection(name)
+
+
+def delete_collection(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:  # absent already
+        pass
+
+
+def stored_records(collection) -> tuple[list[str], list[str], list[dict]]:
+    """Every stored (id, document, metadata), paged: what a replica rebuilds passages from."""
+    ids, documents, metadatas = [], [], []
+    offset, page = 0, 2000
+    while True:
+        batch = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+        ids += batch["ids"]
+        documents += batch["documents"]
+        metadatas += batch["metadatas"]
+        if len(batch["ids"]) < page:
+            return ids, documents, metadatas
+        offset += page
+
+
+def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -> None:
+    """Raise :class:`DamagedIndexError` unless the collection really serves ``expected``.
+
+    Counts and ids come from Chroma's sqlite; the nearest-neighbour graph lives
+    in separate segment files that can be lost or damaged on their own, and
+    then queries return wrong neighbours without an error. So a few stored
+    vectors, spread over the ids, are fetched and each must come back as its
+    own nearest neighbour.
+    """
+    try:
+        count = collection.count()
+        if count < len(expected):  # more is fine: vectors of a build being written or not yet cleared
+            raise DamagedIndexError(where, f"{count} vectors stored, the index has {len(expected)} passages")
+        stored = stored_ids(collection)
+        missing = expected - stored
+        if missing:
+            raise DamagedIndexError(where, f"{len(missing)} of {len(expected)} vectors are missing")
+        _self_query(collection, sorted(expected or stored), where, sample)
+    except DamagedIndexError:
+        raise
+    except Exception as error:  # chromadb's own errors on broken segment files
+        raise DamagedIndexError(where, f"Chroma fails on it: {type(error).__name__}: {str(error)[:120]}") from None
+
+
+def _self_query(collection, ids: list[str], where: str, sample: int) -> None:
+    if not ids:
+        return
+    step = max(1, len(ids) // sample)
+    picks = ids[step // 2:: step][:sample]
+    got = collection.get(ids=picks, include=["embeddings"])
+    vectors = [list(map(float, v)) for v in got["embeddings"]]
+    for chroma_id, vector in zip(got["ids"], vectors):
+        if abs(math.sqrt(sum(x * x for x in vector)) - 1.0) > 1e-3:
+            raise DamagedIndexError(where, f"stored vector {chroma_id} is not a unit vector")
+    found = collection.query(query_embeddings=vectors, n_results=1, include=["distances"])
+    for chroma_id, ids_, distances in zip(got["ids"], found["ids"], found["distances"]):
+        if not ids_ or (ids_[0] != chroma_id and distances[0] > 1e-4):
+            raise DamagedIndexError(where, f"nearest-neighbour search does not find stored vector {chroma_id}")
+
+
+# -- the meta collection: manifest, stories and glossary for replicas ------------------------
+def meta_collection(client, create: bool = False):
+    if create:
+        return client.get_or_create_collection(META_COLLECTION, embedding_function=None)
+    try:
+        return client.get_collection(META_COLLECTION, embedding_function=None)
+    except Exception:
+        return None
+
+
+def put_document(meta, key: str, build: str, text: str) -> None:
+    """Store ``text`` under ``key`` as numbered chunks of at most :data:`META_CHUNK` UTF-8 bytes."""
+    parts = _chunks(text, META_CHUNK)
+    ids = [f"{key}:{number}" for number in range(len(parts))]
+    metadatas = [{"key": key, "build": build, "part": n, "parts": len(parts)} for n in range(len(parts))]
+    for begin in range(0, len(parts), META_BATCH):
+        end = begin + META_BATCH
+        meta.upsert(ids=ids[begin:end], embeddings=[[1.0]] * len(ids[begin:end]), documents=parts[begin:end],
+                    metadatas=metadatas[begin:end])
+
+
+def get_document(meta, key: str) -> str | None:
+    """The text stored under ``key``, or None when absent or incomplete."""
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    while True:
+        got = meta.get(where={"key": key}, include=["documents", "metadatas"], limit=META_BATCH, offset=offset)
+        found += [(m["part"], m["parts"], d) for m, d in zip(got["metadatas"], got["documents"])]
+        if len(got["ids"]) < META_BATCH:
+            break
+        offset += META_BATCH
+    if not found or len(found) != found[0][1]:
+        return None
+    return "".join(document for _, _, document in sorted(found))
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Pieces of ``text`` whose UTF-8 encodings are at most ``limit`` bytes (never splitting a character)."""
+    parts, raw = [], text.encode("utf-8")
+    while raw:
+        cut = min(limit, len(raw))
+        while cut < len(raw) and (raw[cut] & 0xC0) == 0x80:  # step back off a continuation byte
+            cut -= 1
+        parts.append(raw[:cut].decode("utf-8"))
+        raw = raw[cut:]
+    return parts or [""]
+
+
+def drop_documents_except(meta, build: str, keep: tuple[str, ...] = ()) -> None:
+    """Delete the chunks of other builds (but never the keys in ``keep``)."""
+    got = meta.get(include=["metadatas"])
+    stale = [i for i, m in zip(got["ids"], got["metadatas"]) if m["build"] != build and m["key"] not in keep]
+    if stale:
+        meta.delete(ids=stale)

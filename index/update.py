@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -25,11 +26,12 @@ from tqdm.auto import tqdm
 
 from . import snapshot, state, store, vector_cache
 from .embed import Embedder
-from .keyword import KeywordIndex
+from .errors import DamagedIndexError
 from .passages import Chunking, story_passages
 from .records import Passage, Story
 from .scan import ScanResult, Skipped, markdown_files, scan
 from .settings import Settings
+from .sources import open_source
 from .vector_cache import VectorCache
 
 COLLECTION_PREFIX = "labstories-"
@@ -45,6 +47,8 @@ class UpdateReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    #: damage found and repaired (the DamagedIndexError messages)
+    fixed: list[str] = field(default_factory=list)
     embedded: int = 0
     #: Passages stored with a vector found in the cache instead of embedded.
     cached: int = 0
@@ -67,25 +71,34 @@ def collection_name(chunking: Chunking, model: str) -> str:
 
 
 def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = None,
-           chunking: Chunking = Chunking(), show_progress: bool = False,
+           chunking: Chunking = Chunking(), show_progress: bool = False, rebuild: bool = False,
            cache: VectorCache | None = None) -> UpdateReport:
-    """``cache``: vectors to reuse by passage text; default the bundled snapshot's, ``VectorCache()`` for none."""
+    """Bring the index in line with ``corpus``; ``rebuild`` starts from nothing.
+
+    ``cache``: vectors to reuse by passage text; default the bundled snapshot's,
+    ``VectorCache()`` for none. Damage is repaired on the way: an unreadable
+    manifest or build file is treated as absent (passages are cut again), and a
+    Chroma store that fails :func:`store.check_vectors` is dropped and embedded afresh.
+    """
     began = time.perf_counter()
-    data_dir = Path(settings.data_dir)
     embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
         scanned = scan(corpus, on_file=lambda _path: bar.update())
 
-    old = state.read_manifest(data_dir)
+    fixed: list[str] = []
+    if rebuild:
+        open_source(settings).reset()
+    old = _readable(open_source(settings).manifest, fixed)
     name = collection_name(chunking, embedder.identity)
-    client = store.open_client(data_dir, settings.chroma_url)
-    collection = store.get_collection(client, name, create=True)
-    old_hashes = old.stories if old and old.collection == name else {}
-    reusable = _reusable_passages(data_dir, old) if old and old.collection == name else {}
+    source, client, collection = _sound_store(settings, name, fixed)
+    same = old is not None and old.collection == name
+    old_hashes = old.stories if same else {}
+    reusable = _readable(lambda: _by_story(source.passages(old)), fixed) or {} if same else {}
 
     hashes = {s.id: content_hash(scanned.story_bytes[s.id]) for s in scanned.stories}
     report = _plan(scanned, hashes, old_hashes)
+    report.fixed = fixed
     passages: list[Passage] = []
     to_embed: list[tuple[Passage, Story]] = []
     present = store.stored_ids(collection)
@@ -104,25 +117,71 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
                                                       settings.batch_size, show_progress)
     report.corpus = snapshot.corpus_label(corpus)
 
-    keyword = KeywordIndex.build([p.keyword_text for p in passages])
     build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    state.write_build(data_dir, build, scanned.stories, scanned.elements, passages, keyword)
-    state.switch_manifest(data_dir, state.Manifest(
+    source.publish(state.Manifest(
         format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
         collection=name, build=build, corpus=report.corpus, stories=hashes,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    ))
+    ), scanned.stories, scanned.elements, passages)
 
     # The new index is live; now clear what nothing points at any more.
     wanted = {store.chroma_id(p.id, hashes[p.story]) for p in passages}
     store.delete_ids(collection, sorted(store.stored_ids(collection) - wanted), settings.batch_size * 64)
     store.drop_other_collections(client, keep=name, prefix=COLLECTION_PREFIX)
-    state.remove_old_builds(data_dir, keep=build)
+    source.clean(keep=build)
 
     report.passages = len(passages)
     report.sections = sum(len(s.sections) for s in scanned.stories)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _sound_store(settings: Settings, name: str, fixed: list[str]):
+    """The state source, a Chroma client and the collection ``name``, with vectors that can be trusted.
+
+    A store that fails :func:`store.check_vectors` (or cannot be opened) is
+    thrown away — local Chroma files are deleted, a server's collection is
+    dropped — and everything is embedded again.
+    """
+    for attempt in (1, 2):
+        client = None
+        try:
+            source = open_source(settings)
+            client = store.open_client(Path(settings.data_dir), settings.chroma_url)
+            collection = _collection(client, name, source.vectors_at())
+            store.check_vectors(collection, set(), source.vectors_at())
+            return source, client, collection
+        except DamagedIndexError as damage:
+            if attempt == 2:
+                raise
+            fixed.append(f"{damage.path} ({damage.damage})")
+            if settings.chroma_url and client is not None:
+                store.delete_collection(client, name)
+            else:
+                shutil.rmtree(Path(settings.data_dir) / "chroma", ignore_errors=True)
+
+
+def _collection(client, name: str, where: str):
+    try:
+        return store.get_collection(client, name, create=True)
+    except Exception as error:  # a damaged local store fails here with chromadb's own errors
+        raise DamagedIndexError(where, f"Chroma fails on it: {type(error).__name__}") from None
+
+
+def _readable(read, fixed: list[str]):
+    """``read()``, or None when what it reads is damaged (noted in ``fixed``)."""
+    try:
+        return read()
+    except DamagedIndexError as damage:
+        fixed.append(f"{damage.path} ({damage.damage})")
+        return None
+
+
+def _by_story(passages: list[Passage]) -> dict[str, list[Passage]]:
+    by_story: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_story.setdefault(passage.story, []).append(passage)
+    return by_story
 
 
 def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str]) -> UpdateReport:
@@ -137,13 +196,6 @@ def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str
             report.changed.append(story_id)
     report.removed = sorted(set(old_hashes) - set(hashes))
     return report
-
-
-def _reusable_passages(data_dir: Path, old: state.Manifest) -> dict[str, list[Passage]]:
-    by_story: dict[str, list[Passage]] = {}
-    for passage in state.load_passages(data_dir, old.build):
-        by_story.setdefault(passage.story, []).append(passage)
-    return by_story
 
 
 def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dict[str, str], embedder: Embedder,

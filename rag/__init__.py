@@ -4,10 +4,11 @@ from .evaluate import Question, Scores, evaluate, format_table, read_questions, 
 from .errors import EvalFileError, FilterError, QueryError
 from .links import answer_link, audio_at, filters_from_params, story_link
 from .records import FILTER_KINDS, Filters, Hit
+from .live import LiveIndex
 from .search import RetrievalConfig, StoryIndex
 
 __all__ = [
-    "FILTER_KINDS", "EvalFileError", "FilterError", "Filters", "Hit", "QueryError", "Question",
+    "FILTER_KINDS", "EvalFileError", "FilterError", "Filters", "Hit", "LiveIndex", "QueryError", "Question",
     "RetrievalConfig", "Scores", "StoryIndex", "answer_link", "audio_at", "evaluate", "filters_from_params",
     "format_table", "read_questions", "score", "story_link",
 ]

@@ -12,6 +12,7 @@ The numbers behind these choices are in docs/retrieval.md.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,16 +21,17 @@ import numpy as np
 
 from labstories.index import store
 from labstories.index.embed import Embedder
-from labstories.index.errors import NoIndexError
+from labstories.index.errors import DamagedIndexError, NoIndexError
 from labstories.index.keyword import tokenize
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
-from labstories.index.state import IndexState, load_state
+from labstories.index.sources import open_source
+from labstories.index.state import IndexState
 from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
-from .errors import QueryError
 from . import links
+from .errors import QueryError
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
@@ -76,18 +78,40 @@ class StoryIndex:
         self.config = config
         self._position = {p.id: i for i, p in enumerate(state.passages)}
         self._stale = max(0, collection.count() - len(state.passages))
+        self._reopening = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None,
-             config: RetrievalConfig = RetrievalConfig()) -> "StoryIndex":
-        state = load_state(Path(settings.data_dir))
+             config: RetrievalConfig = RetrievalConfig(), source=None) -> "StoryIndex":
+        """Load the live build whole and check its vectors before anything is answered.
+
+        ``source`` (local files or the Chroma server, see :mod:`index.sources`)
+        may be shared by a caller that polls it. A build switched in by another
+        process between reading the state and checking the vectors is retried once.
+        """
+        source = source or open_source(settings)
+        for attempt in (1, 2):
+            state = source.load()
+            client = store.open_client(Path(settings.data_dir), settings.chroma_url)
+            collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
+            hashes = state.manifest.stories
+            try:
+                store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.story]) for p in state.passages},
+                                    source.vectors_at())
+                break
+            except DamagedIndexError:
+                if attempt == 2 or source.version() == state.version:
+                    raise
         embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
         if state.manifest.model != embedder.identity:
             # Query vectors from another model would rank by noise: refuse, naming both.
             raise NoIndexError(Path(settings.data_dir), "model", found=state.manifest.model, expected=embedder.identity)
-        client = store.open_client(Path(settings.data_dir), settings.chroma_url)
-        collection = store.get_collection(client, state.manifest.collection)
         return cls(settings, state, collection, embedder, config)
+
+    @property
+    def version(self) -> str:
+        """The build this index answers from (changes with every ``labstories index``)."""
+        return self.state.version
 
     # -- lookups ----------------------------------------------------------
     @cached_property
@@ -180,7 +204,7 @@ class StoryIndex:
         # Vectors not (or no longer) live in this build — an update under way or
         # interrupted — may take places in Chroma's top n; ask for that many more.
         n = min(self.config.dense_candidates, available) + self._stale
-        result = self.collection.query(
+        result = self._query(
             query_embeddings=[vector.tolist()], n_results=n,
             where=filtering.chroma_where(filters), include=["distances"],
         )
@@ -190,6 +214,32 @@ class StoryIndex:
             if position is not None:
                 live.append((position, 1.0 - float(distance)))
         return live
+
+    def _query(self, **kwargs) -> dict:
+        """``collection.query``, reopening local Chroma files that another process wrote meanwhile.
+
+        A local Chroma handle keeps its nearest-neighbour graph in memory; once
+        ``labstories index`` (another process) adds vectors, filtered queries on
+        the old handle fail with "Error finding id". A fresh handle sees the
+        files as they are now; this build's vectors are all still there (a build
+        never overwrites or deletes what the live build points at), and vectors
+        of the build being written are skipped by :meth:`_current`.
+        """
+        collection = self.collection
+        try:
+            return collection.query(**kwargs)
+        except Exception:
+            if self.settings.chroma_url:
+                raise
+        return self._reopen(collection).query(**kwargs)
+
+    def _reopen(self, failed):
+        with self._reopening:
+            if self.collection is failed:  # not already reopened by another thread
+                client = store.open_client(Path(self.settings.data_dir))
+                self.collection = store.get_collection(client, self.state.manifest.collection)
+                self._stale = max(0, self.collection.count() - len(self.state.passages))
+            return self.collection
 
     def _current(self, chroma_id: str) -> int | None:
         """Position of a stored vector in this build, or None for a stale one."""

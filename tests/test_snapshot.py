@@ -137,9 +137,18 @@ def test_serve_keeps_an_index_of_another_corpus_and_says_so(tmp_path, capsys):
     _fake_index(settings.data_dir, "/home/me/archive/pages")
     assert corpus_to_serve(settings) is None
     console.print_kept_index(settings)
-    assert capsys.readouterr().out.startswith("Serving the existing index of /home/me/archive/pages (indexed 2026-01-01")
+    assert capsys.readouterr().out.startswith(
+        "Serving the index of /home/me/archive/pages from the data folder (indexed 2026-01-01")
     named = Settings(data_dir=tmp_path / "data", corpus=str(tmp_path / "newer"))
     assert corpus_to_serve(named) == tmp_path / "newer"
+
+
+def test_a_replica_on_a_chroma_server_never_indexes_by_itself(tmp_path):
+    """Replicas only read the server; one machine runs `labstories index` (no two writers racing)."""
+    replica = Settings(data_dir=tmp_path / "empty", chroma_url="http://127.0.0.1:9")
+    assert corpus_to_serve(replica) is None
+    assert corpus_to_serve(Settings(data_dir=tmp_path / "empty", chroma_url="http://127.0.0.1:9",
+                                    corpus=str(tmp_path / "mine"))) == tmp_path / "mine"
 
 
 def test_corpus_setting_reads_the_environment(monkeypatch, tmp_path):

@@ -9,6 +9,8 @@ parameters are checked by :mod:`ui.params`, follow-ups are understood by
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qsl
 
@@ -17,6 +19,7 @@ import gradio as gr
 from labstories.index import Settings
 from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_PARAM
 from labstories.rag import FilterError, Filters, QueryError, StoryIndex, links
+from labstories.rag.live import LiveIndex
 from labstories.rag.snippets import query_stems
 
 from . import render
@@ -51,14 +54,45 @@ class Conversation:
         return links.answer_link(self.query, Filters.from_dict(self.filters)) if self.query else ""
 
 
-class ChatApp:
-    """Event handlers over one :class:`StoryIndex`."""
+def _one_index(handler):
+    """Run an event handler on ONE index, taken when it starts, however many lookups it makes."""
+    @functools.wraps(handler)
+    def run(self, *args, **kwargs):
+        if getattr(self._local, "index", None) is not None:  # called from another handler
+            return handler(self, *args, **kwargs)
+        self._local.index = self._source.current if isinstance(self._source, LiveIndex) else self._source
+        try:
+            return handler(self, *args, **kwargs)
+        finally:
+            self._local.index = None
+    return run
 
-    def __init__(self, index: StoryIndex):
-        self.index = index
-        self.vocabulary = Vocabulary.from_index(index)
+
+class ChatApp:
+    """Event handlers over a :class:`StoryIndex`, or a :class:`LiveIndex` that swaps builds between events."""
+
+    def __init__(self, index: StoryIndex | LiveIndex):
+        self._source = index
+        self._local = threading.local()
+        self._vocabulary: tuple[StoryIndex | None, Vocabulary | None] = (None, None)
+
+    @property
+    def index(self) -> StoryIndex:
+        """The index of the event being handled (outside one: the current index)."""
+        pinned = getattr(self._local, "index", None)
+        if pinned is not None:
+            return pinned
+        return self._source.current if isinstance(self._source, LiveIndex) else self._source
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        index = self.index
+        if self._vocabulary[0] is not index:
+            self._vocabulary = (index, Vocabulary.from_index(index))
+        return self._vocabulary[1]
 
     # -- answers -------------------------------------------------------------
+    @_one_index
     def respond(self, message, history, *args):
         """Enter in the text box: understand the message, search, append the answer."""
         *values, state = args
@@ -77,10 +111,12 @@ class ChatApp:
         notes.extend(_understood(step))
         return ("", *self._answer(history, step.query, step.filters, notes))
 
+    @_one_index
     def more(self, history, state):
         """The next page of passages for the last question."""
         return self._more(list(history or []), _conv(state))
 
+    @_one_index
     def rerun(self, history, *args):
         """Ask the last question again under the panel's filters (Apply, Filter by this)."""
         *values, state = args
@@ -121,11 +157,13 @@ class ChatApp:
         return (history, *_values(filters), asdict(conv), conv.link())
 
     # -- links: page load, ?q=, ?story= --------------------------------------------
+    @_one_index
     def on_load(self, request: gr.Request):
         """Page load: act on the address bar's parameters."""
         pairs = list(request.query_params.multi_items()) if request is not None else []
         return self._open(pairs)
 
+    @_one_index
     def open_link(self, link: str):
         """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open)."""
         return self._open(parse_qsl((link or "").lstrip("?"), keep_blank_values=True))
@@ -147,6 +185,7 @@ class ChatApp:
             return (history, *rest, render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False))
         return (history, *rest, "", gr.update(visible=False), gr.update(visible=True))
 
+    @_one_index
     def open_story(self, key: str):
         """A story link clicked in an answer: show the story in the app."""
         request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
@@ -156,6 +195,7 @@ class ChatApp:
         link = links.story_link(story.id, request.t)
         return render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False), link
 
+    @_one_index
     def link_for(self, *args):
         """The address for the last question under the panel's current filters (panel edited)."""
         *values, state = args
@@ -166,6 +206,7 @@ class ChatApp:
         return gr.update(visible=False), gr.update(visible=True), _conv(state).link() or "?"
 
     # -- glossary ------------------------------------------------------------------
+    @_one_index
     def show_glossary(self, key: str):
         """A tag chip clicked: the element's definition and a "filter by this" button."""
         pairs = parse_qsl(_key(key).lstrip("?"))
@@ -185,7 +226,7 @@ class ChatApp:
         return (gr.update(visible=False), *[current[k] for k in FILTER_KINDS])
 
 
-def build_app(index: StoryIndex) -> gr.Blocks:
+def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
     """The Blocks app over ``index``; launch it with :func:`launch` (which adds CSS, JS and theme)."""
     app = ChatApp(index)
     with gr.Blocks(title="labstories — Accelerator Labs interview stories", analytics_enabled=False) as demo:
@@ -213,7 +254,7 @@ def build_app(index: StoryIndex) -> gr.Blocks:
                         more_btn = gr.Button("More passages", size="sm", elem_id="ls-more")
             with gr.Column(scale=1, min_width=240, elem_id="ls-filters"):
                 gr.Markdown("### Filters\nApplied to the next question; follow-ups like “only in Africa” set them too.")
-                dropdowns = [_dropdown(kind, index.facets.get(kind, {})) for kind in FILTER_KINDS]
+                dropdowns = [_dropdown(kind, app.index.facets.get(kind, {})) for kind in FILTER_KINDS]
                 with gr.Row():
                     apply_btn = gr.Button("Apply to last question", size="sm", elem_id="ls-apply")
                     clear_btn = gr.Button("Clear filters", size="sm", elem_id="ls-clear")
@@ -257,7 +298,7 @@ def launch_options() -> dict:
                 show_error=False)
 
 
-def launch(index: StoryIndex, host: str, port: int, block: bool = True):
+def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = True):
     """Build and start the app; returns the Blocks (running in a thread when ``block`` is False)."""
     demo = build_app(index)
     demo.queue(default_concurrency_limit=4)
@@ -269,11 +310,17 @@ def launch(index: StoryIndex, host: str, port: int, block: bool = True):
 def serve(settings: Settings, embedder=None) -> None:
     """``labstories serve``: open the index, warm the model, serve until interrupted.
 
+    A finished ``labstories index`` (here or, with a Chroma server, on any
+    machine) is picked up within seconds, between two requests.
     ``embedder`` lets a caller that just indexed share its loaded model."""
-    index = StoryIndex.open(settings, embedder=embedder)
-    index.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
+    live = LiveIndex.open(settings, embedder=embedder)
+    live.current.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
     print(f"labstories is running on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)", flush=True)
-    launch(index, settings.host, settings.port, block=True)
+    live.start()
+    try:
+        launch(live, settings.host, settings.port, block=True)
+    finally:
+        live.stop()
 
 
 # -- small helpers ---------------------------------------------------------------------

@@ -49,7 +49,8 @@ def cmd_index(args) -> int:
     glossary, other page types are counted and skipped. Only new or changed
     stories are stored again, and only passages never seen before are embedded.
     Without PATH (or LABSTORIES_CORPUS) it indexes the archive snapshot that
-    ships with the package.
+    ships with the package. Damaged index files are found and repaired;
+    --rebuild starts from nothing.
 
     Example: labstories index ../shared/corpus
     """
@@ -57,7 +58,7 @@ def cmd_index(args) -> int:
     from labstories.index.snapshot import chosen_corpus
 
     settings = _settings(args)
-    report = update(chosen_corpus(settings), settings, show_progress=not args.quiet)
+    report = update(chosen_corpus(settings), settings, show_progress=not args.quiet, rebuild=args.rebuild)
     console.print_update(report, settings)
     return 0
 
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", metavar="PATH",
                    help="archive folder (searched recursively for .md pages); default: the bundled snapshot")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--rebuild", action="store_true", help="discard the stored index and build it from scratch")
 
     p = command("search", cmd_search)
     p.add_argument("query", nargs="?", help="the question")

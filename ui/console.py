@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from pathlib import Path
 
 from labstories.rag.records import Filters, Hit
 
@@ -26,6 +25,8 @@ def print_update(report, settings) -> None:
         + f"; {report.embedded} passages embedded"
         + (f", {report.cached} from the vector cache" if report.cached else "")
     )
+    for damage in report.fixed:
+        print(f"  repaired damage: {damage}")
     if report.other_types:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items(), key=lambda kv: -kv[1]))
         total = sum(report.other_types.values())
@@ -40,11 +41,14 @@ def print_update(report, settings) -> None:
 
 def print_kept_index(settings) -> None:
     """``serve`` without PATH on an index of the user's own archive: say it is kept, and how to change that."""
-    from labstories.index.state import read_manifest
+    from labstories.index.sources import open_source
 
-    manifest = read_manifest(Path(settings.data_dir))
-    print(f"Serving the existing index of {manifest.corpus} (indexed {manifest.indexed_at}); "
-          "give PATH to update it, or another --data-dir for the bundled snapshot")
+    manifest = open_source(settings).manifest()
+    if manifest is None:
+        return  # opening the index says what is missing, in its own words
+    where = f"the Chroma server at {settings.chroma_url}" if settings.chroma_url else "the data folder"
+    print(f"Serving the index of {manifest.corpus} from {where} (indexed {manifest.indexed_at}); "
+          "give PATH to update it" + ("" if settings.chroma_url else ", or another --data-dir for the bundled snapshot"))
 
 
 def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:

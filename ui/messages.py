@@ -33,7 +33,8 @@ def _(error: CorpusError) -> str:
 @for_cli.register
 def _(error: NoIndexError) -> str:
     if error.problem == "missing":
-        return f"{error}; run `labstories index PATH` first"
+        where = f" --chroma-url {error.server}" if error.server else ""
+        return f"{error}; run `labstories index PATH{where}` first"
     if error.problem in ("format", "model"):
         return f"{error}; run `labstories index PATH` to rebuild it"
     return f"{error}; run `labstories index PATH` to repair it"
