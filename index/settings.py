@@ -29,6 +29,7 @@ SETTINGS = (
     Setting("k", "LABSTORIES_K", 10, "Passages returned per search."),
     Setting("host", "LABSTORIES_HOST", "127.0.0.1", "Address the app listens on."),
     Setting("port", "LABSTORIES_PORT", 7860, "Port the app listens on."),
+    Setting("public_url", "LABSTORIES_PUBLIC_URL", "", "The app's public address (behind a proxy); copied and Markdown links are absolute against it."),
 )
 
 
@@ -41,6 +42,7 @@ class Settings:
     k: int = 10
     host: str = "127.0.0.1"
     port: int = 7860
+    public_url: str = ""
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -75,6 +77,9 @@ class Settings:
             parsed = urlparse(self.chroma_url)
             if parsed.scheme not in ("http", "https") or not parsed.hostname:
                 raise SettingsError(f"chroma URL {self.chroma_url!r} is not http(s)://host:port")
+        if self.public_url and not (urlparse(self.public_url).scheme in ("http", "https")
+                                    and urlparse(self.public_url).hostname):
+            raise SettingsError(f"public URL {self.public_url!r} is not http(s)://host[/path]")
         if not 1 <= self.k <= 1000:
             raise SettingsError(f"k of {self.k} is out of range; use 1 to 1000")
         if self.batch_size < 1:

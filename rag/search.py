@@ -25,6 +25,7 @@ from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
 from . import links
+from .moments import SpeakingRate, moment, speaking_rate
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
@@ -90,6 +91,11 @@ class StoryIndex:
     def facets(self) -> dict[str, dict[str, int]]:
         return filtering.facet_counts(self.state.stories)
 
+    @cached_property
+    def speaking_rate(self) -> SpeakingRate:
+        """Words per second in this archive, for moments in a story's last section."""
+        return speaking_rate(self.state.stories.values())
+
     def story(self, story_id: str) -> Story | None:
         return self.state.stories.get(story_id)
 
@@ -131,7 +137,7 @@ class StoryIndex:
         if not 1 <= k <= 1000:
             raise QueryError(f"k of {k} is out of range; use 1 to 1000")
         found = self.candidates(query, filters)
-        return [self._hit(self.state.passages[found.shown[key]], score, found.stems)
+        return [self._hit(self.state.passages[found.shown[key]], score, found.stems, found.dense.get(key))
                 for key, score in self.rank(found)[:k]]
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
@@ -206,14 +212,16 @@ class StoryIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
 
-    def _hit(self, passage: Passage, score: float, stems: set[str]) -> Hit:
+    def _hit(self, passage: Passage, score: float, stems: set[str], cosine: float | None = None) -> Hit:
         story = self.state.stories[passage.story]
         section = next(s for s in story.sections if s.start == passage.section_start)
+        at, interpolated = moment(passage, self.speaking_rate.median)
         return Hit(
             story=story.id, title=story.title, role=story.role, country=story.country,
             continent=story.continent, section=section_key(story.id, section.start), start=passage.start,
             end=section.end, heading=section.heading, text=passage.text,
             snippet=snippet(passage.text, stems), tags=passage.tags, score=round(score, 6),
-            audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, passage.start),
-            link=links.story_link(story.id, passage.start),
+            audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, at),
+            link=links.story_link(story.id, at), at=at, interpolated=interpolated,
+            cosine=None if cosine is None else round(cosine, 6),
         )

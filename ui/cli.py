@@ -28,6 +28,7 @@ def _settings(args) -> Settings:
         data_dir=getattr(args, "data_dir", None), chroma_url=getattr(args, "chroma_url", None),
         model_path=getattr(args, "model_path", None), batch_size=getattr(args, "batch_size", None),
         k=getattr(args, "k", None), host=getattr(args, "host", None), port=getattr(args, "port", None),
+        public_url=getattr(args, "public_url", None),
     )
 
 
@@ -57,7 +58,13 @@ def cmd_index(args) -> int:
 def cmd_search(args) -> int:
     """Search the stories; prints passages with their audio link.
 
+    --by-story groups the passages by story (best moment first, up to two more),
+    stories in ranking order. --format markdown prints the answer as Markdown to
+    paste into a report: its links are absolute with --public-url (or
+    LABSTORIES_PUBLIC_URL), relative ?story= links without.
+
     Example: labstories search "how did labs build belonging with migrants?" --principle Trust
+    Stories: labstories search "belonging with migrants" --by-story --format markdown --public-url https://labs.example.org/
     Batch:   labstories search --queries questions.jsonl --json > hits.jsonl
     """
     from labstories.rag import Filters
@@ -75,6 +82,10 @@ def cmd_search(args) -> int:
     if args.json:
         for hit in hits:
             print(json.dumps(asdict(hit), ensure_ascii=False))
+    elif args.format == "markdown":
+        console.print_markdown(hits, args.query, filters, args.by_story, settings.public_url)
+    elif args.by_story:
+        console.print_stories(hits, args.query, filters)
     else:
         console.print_hits(hits, args.query, filters)
     return 0
@@ -193,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", help="JSON lines {\"id\", \"question\", \"filters\"}; one result line per question")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.add_argument("--k", type=int, help="passages to return (default 10)")
+    p.add_argument("--by-story", action="store_true", help="group the passages by story, best moment first")
+    p.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="text (default) or markdown (question, filters, then lab, moment, quote and link per passage)")
+    p.add_argument("--public-url", help=f"{_help('public_url')} [env LABSTORIES_PUBLIC_URL]")
     for kind in KINDS:
         p.add_argument(kind.flag, dest=kind.param, action="append", default=[], metavar="VALUE",
                        help=f"only passages with this {kind.singular} (repeatable: any of them)")
@@ -212,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", nargs="?", help="archive folder to index before serving (optional once indexed)")
     p.add_argument("--host", help=f"{_help('host')} [env LABSTORIES_HOST]")
     p.add_argument("--port", type=int, help=f"{_help('port')} [env LABSTORIES_PORT]")
+    p.add_argument("--public-url", help=f"{_help('public_url')} [env LABSTORIES_PUBLIC_URL]")
     return parser
 
 
