@@ -96,7 +96,6 @@ class ChatApp:
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
         return self._answer(history, conv.query, panel, notes, conv.base)
 
-    def _answer(self, history, query: str, filters: Filters, notes: list[str]):
     def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = ""):
         try:
             hits = self.index.search(query, filters, RETRIEVE)

@@ -162,8 +162,8 @@ JS = r"""
     const url = new URL(link.getAttribute('href'), location.origin + location.pathname).href;
     copyText(link, url, 'link');
   }
-  function copyClip(link, scope, what) {
-    const box = link.closest(scope), clip = box && box.querySelector('.ls-clip');
+  function copyClip(link, scope, selector, what) {
+    const box = link.closest(scope), clip = box && box.querySelector(selector);
     if (!clip) return false;
     copyText(link, clip.textContent, what);
     return true;
@@ -179,8 +179,8 @@ JS = r"""
       else if (has('ls-open')) handled = send('ls-story-key', link.getAttribute('href'));
       else if (has('ls-chip')) handled = send('ls-gloss-key', link.getAttribute('href'));
       else if (has('ls-narrow')) handled = send('ls-narrow-key', link.getAttribute('href'));
-      else if (has('ls-cite')) handled = copyClip(link, '.ls-moment', 'citation');
-      else if (has('ls-copy-md')) handled = copyClip(link, '.ls-answer', 'answer');
+      else if (has('ls-cite')) handled = copyClip(link, '.ls-moment', '.ls-clip', 'citation');
+      else if (has('ls-copy-md')) handled = copyClip(link, '.ls-answer', '.ls-md', 'answer');
       else { copy(link); handled = true; }
       if (handled) { event.preventDefault(); event.stopPropagation(); }
       return;
