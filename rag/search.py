@@ -118,6 +118,8 @@ class StoryIndex:
             "stories_without_audio": sorted(s.id for s in stories if not s.audio_url),
             "glossary_entries": len(self.state.glossary),
             "countries": len(self.facets["country"]),
+            "speaking_rate": {"median": self.speaking_rate.median, "q1": self.speaking_rate.q1,
+                              "q3": self.speaking_rate.q3, "sections": self.speaking_rate.sections},
             "model": manifest.model,
             "chunking": manifest.chunking,
             "collection": manifest.collection,

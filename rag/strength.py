@@ -48,7 +48,7 @@ def assess(index, query: str, filters: Filters, hits: list[Hit]) -> MatchStrengt
     """Strength of ``hits`` (the search of ``query`` under ``filters``) and, when weak, whether the
     filters are the reason: the unfiltered search has a strong match, and which single filter hides it."""
     strength = MatchStrength(is_strong(hits), round(best_cosine(hits), 3))
-    if strength.strong or not filters or not hits and not index.relaxations(filters):
+    if strength.strong or not filters:
         return strength
     if not is_strong(index.search(query, None, TOP)):
         return strength
