@@ -20,7 +20,7 @@ from .records import Filters, Hit
 #: Hits whose cosine is considered.
 TOP = 3
 #: Below this best cosine no passage speaks to the question directly (see benchmarks/weak_match.py).
-STRONG_COSINE = 0.40
+STRONG_COSINE = 0.28
 
 
 def best_cosine(hits: list[Hit], top: int = TOP) -> float:

@@ -45,10 +45,7 @@ def test_no_well_answered_dev_question_is_flagged(corpus_index, dev_questions):
 def test_a_filter_that_hides_the_strong_matches_is_named(corpus_index):
     query = "how did labs build belonging with migrants?"
     assert is_strong(corpus_index.search(query, None, TOP))
-    filters = Filters(country=["Togo"], principles=["Trust"])
-    hits = corpus_index.search(query, filters, 10)
-    strength = assess(corpus_index, query, filters, hits)
-    if strength.strong:
-        pytest.skip("this filter still leaves a strong match")
-    assert strength.filtered_out and strength.blamed
-    assert {r.kind for r in strength.blamed} <= {"country", "principles"}
+    filters = Filters(country=["Angola"], principles=["Trust"])  # Angola's lab told no migrant story
+    strength = assess(corpus_index, query, filters, corpus_index.search(query, filters, 10))
+    assert not strength.strong and strength.filtered_out
+    assert [r.kind for r in strength.blamed] == ["country"]  # Trust alone still leaves strong matches

@@ -18,13 +18,14 @@ class UsageError(ValueError):
 
 def print_update(report, settings) -> None:
     print(
-        f"Indexed {report.stories} stories ({report.sections} sections, {report.passages} passages) "
-        f"and {report.elements} glossary entries in {report.seconds:.1f} s → {settings.chroma_url or settings.data_dir}"
+        f"Indexed {plural(report.stories, 'story', 'stories')} ({plural(report.sections, 'section')}, "
+        f"{plural(report.passages, 'passage')}) and {plural(report.elements, 'glossary entry', 'glossary entries')} "
+        f"in {report.seconds:.1f} s → {settings.chroma_url or settings.data_dir}"
     )
     print(
         f"  {len(report.added)} new, {len(report.changed)} changed, {len(report.removed)} removed"
         + (f", {len(report.repaired)} repaired" if report.repaired else "")
-        + f"; {report.embedded} passages embedded"
+        + f"; {plural(report.embedded, 'passage')} embedded"
     )
     if report.other_types:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items(), key=lambda kv: -kv[1]))
