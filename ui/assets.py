@@ -114,7 +114,8 @@ JS = r"""
     const box = link.closest('article, section');
     const title = document.querySelector('#ls-story h2') && link.closest('#ls-story')
       ? $('#ls-story h2').textContent : (box && box.querySelector('.ls-title') ? box.querySelector('.ls-title').textContent : '');
-    $('#ls-now').textContent = (play ? '▶ ' : '') + title + ' · ' + clock(at.t);
+    const approx = link.classList.contains('ls-approx') ? '~' : '';
+    $('#ls-now').textContent = (play ? '▶ ' : '') + title + ' · ' + approx + clock(at.t);
     const seek = () => {
       audio.currentTime = at.t;
       if (play) audio.play().catch(() => {});
