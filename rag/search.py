@@ -218,6 +218,9 @@ class StoryIndex:
         story = self.state.stories[passage.story]
         section = next(s for s in story.sections if s.start == passage.section_start)
         at, interpolated = moment(passage, self.speaking_rate.median)
+        if section.end is not None and at >= section.end:  # inline times out of order: stay in the section
+            at = max(passage.start, section.end - 1)
+            interpolated = at > passage.start
         return Hit(
             story=story.id, title=story.title, role=story.role, country=story.country,
             continent=story.continent, section=section_key(story.id, section.start), start=passage.start,

@@ -146,24 +146,15 @@ def narrow_link(query: str, filters: Filters, kind: str, value: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The assistant message: notes, weak-match note, lead, what it is about, stories, copy controls."""
+    """The assistant message: notes, weak-match note, lead, what it is about (chips with the links
+    that narrow the answer), stories, copy controls."""
     chips = [(kind, value, n, narrow_link(answer.query, answer.filters, kind, value))
              for kind, value, n in answer.about if value not in getattr(answer.filters, kind)]
     return ENV.get_template("answer.html").render(
-        answer=_View(answer, about=chips), answer_link=links.answer_link(answer.query, answer.filters),
+        answer=answer, about=chips, answer_link=links.answer_link(answer.query, answer.filters),
         markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, answer.base),
         citation=lambda hit: markdown.citation(hit, answer.base),
     )
-
-
-class _View:
-    """The answer as the template sees it (``about`` with narrowing links)."""
-
-    def __init__(self, answer: Answer, **overrides):
-        self._answer, self._overrides = answer, overrides
-
-    def __getattr__(self, name):
-        return self._overrides[name] if name in self._overrides else getattr(self._answer, name)
 
 
 def hit_html(hit: Hit, rank: int, stems: set[str], base: str = "") -> str:
