@@ -64,25 +64,75 @@ def section_passages(story: Story, section: Section, count_tokens: TokenCounter,
     prefix = context_prefix(story, heading)
     budget = chunking.max_tokens - 2 - count_tokens([prefix])[0] - 1
     size = max(32, min(chunking.window_tokens, budget))
+    clock = _WordClock(section, sentences)
     passages = []
     for number, (first, last) in enumerate(_windows([s.tokens for s in sentences], size, chunking.overlap_tokens)):
         covered = sentences[first:last]
         paragraphs = sorted({s.paragraph for s in covered})
         text = " ".join(s.text for s in covered)
+        start, words_before, span_words, span_end = clock.place(first)
         passages.append(
             Passage(
                 id=f"{story.id}@{section.start}#{number}",
                 story=story.id,
                 section_start=section.start,
-                start=_start(section, covered[0].paragraph),
+                start=start,
                 text=text,
                 embed_text=f"{prefix}\n{text}",
                 keyword_text=f"{section.heading}\n{text}",
                 tags=merge_tags(section.paragraphs[p].tags for p in paragraphs),
                 window=number,
+                words_before=words_before,
+                span_words=span_words,
+                span_end=span_end,
             )
         )
     return passages
+
+
+class _WordClock:
+    """Where a sentence lies in spoken words, counted from the latest known time before it.
+
+    Known times ("anchors") are the section's start and each valid inline
+    paragraph time. A passage gets its anchor's time as ``start``, the answer
+    words from the anchor to its first sentence, and the words and time up to
+    the next anchor, from which search interpolates the passage's own moment.
+    The interviewer's question (the heading) is not counted: a section's first
+    passage plays from the section's start, question included.
+    """
+
+    def __init__(self, section: Section, sentences: list[_Sentence]):
+        self.position = []                        # sentence → answer words before it in the section
+        first_of: dict[int, int] = {}             # paragraph → its first sentence
+        words = 0
+        for number, sentence in enumerate(sentences):
+            first_of.setdefault(sentence.paragraph, number)
+            self.position.append(words)
+            words += len(sentence.text.split())
+        self.total = words
+        # (paragraph or -1 for the section start, time, word position)
+        self.anchors = [(-1, section.start, 0)] + [
+            (index, p.start, self.position[first_of[index]]) for index, p in enumerate(section.paragraphs)
+            if _valid_inline(section, p.start) and index in first_of]
+        self.end = section.end
+        self.sentences = sentences
+
+    def place(self, sentence: int) -> tuple[int, int, int, int | None]:
+        """(anchor time, words before the sentence since it, words to the next anchor, next anchor's time)."""
+        paragraph = self.sentences[sentence].paragraph
+        which = max(i for i, anchor in enumerate(self.anchors) if anchor[0] <= paragraph)
+        _, time, words = self.anchors[which]
+        if which + 1 < len(self.anchors):
+            _, next_time, next_words = self.anchors[which + 1]
+        else:
+            next_time, next_words = self.end, self.total
+        if next_time is not None and next_time <= time:
+            next_time = None  # inline times out of order: the span's length is unknown
+        return time, self.position[sentence] - words, next_words - words, next_time
+
+
+def _valid_inline(section: Section, start: int | None) -> bool:
+    return start is not None and start >= section.start and (section.end is None or start < section.end)
 
 
 def _sentences(section: Section, count_tokens: TokenCounter, chunking: Chunking) -> list[_Sentence]:
@@ -124,15 +174,6 @@ def _windows(sizes: list[int], size: int, overlap: int) -> list[tuple[int, int]]
             kept += sizes[back]
         first = back
     return windows
-
-
-def _start(section: Section, paragraph: int) -> int:
-    """The finest known start: the latest inline time at or before this paragraph."""
-    start = section.start
-    for p in section.paragraphs[: paragraph + 1]:
-        if p.start is not None and p.start >= section.start and (section.end is None or p.start < section.end):
-            start = p.start
-    return start
 
 
 def _truncate(text: str, tokens: int, count_tokens: TokenCounter) -> str:

@@ -91,6 +91,12 @@ class Passage:
     keyword_text: str
     tags: dict[str, list[str]] = field(default_factory=empty_tags)
     window: int = 0
+    #: Answer words between ``start`` and this passage's first word, for the passage's own moment.
+    words_before: int = 0
+    #: Words from ``start`` to the next known time (``span_end``): the next inline time or the section's end.
+    span_words: int = 0
+    #: That next known time in seconds; None in a story's last section (no end is known).
+    span_end: int | None = None
 
 
 def merge_tags(tag_dicts) -> dict[str, list[str]]:

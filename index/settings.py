@@ -59,6 +59,9 @@ class Settings:
     host: str = _setting("127.0.0.1", "LABSTORIES_HOST", "Address the app listens on.", commands=("serve",))
     port: int = _setting(7860, "LABSTORIES_PORT", "Port the app listens on.", commands=("serve",),
                          check=_between(1, 65535))
+    public_url: str = _setting("", "LABSTORIES_PUBLIC_URL",
+                               "The app's public address (behind a proxy); copied and Markdown links are "
+                               "absolute against it.", commands=("search", "serve"), check=_http_url)
 
     @classmethod
     def load(cls, **overrides) -> "Settings":

@@ -30,7 +30,7 @@ from .errors import DamagedIndexError, NoIndexError
 from .keyword import KeywordIndex
 from .records import Element, Paragraph, Passage, Section, Story
 
-FORMAT_VERSION = 2  # bump when parsing or windowing changes what a stored passage is
+FORMAT_VERSION = 3  # bump when parsing or windowing changes what a stored passage is
 MANIFEST = "manifest.json"
 BUILD_FILES = ("stories.json", "glossary.json", "passages.json")
 

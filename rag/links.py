@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from labstories.index.parse import is_web_url
 
@@ -34,10 +34,25 @@ def answer_link(query: str, filters: Filters | None = None) -> str:
     return "?" + urlencode(params)
 
 
+def base_url(address: str | None) -> str:
+    """The page's address without query or fragment (``http://host:7860/app``), or "" when it is
+    not an http(s) URL: the base that :func:`absolute` resolves app links against."""
+    if not is_web_url(address):
+        return ""
+    parts = urlsplit(address.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+def absolute(link: str, base: str = "") -> str:
+    """An app link (``?story=…``) made absolute against ``base``; unchanged when there is no base."""
+    base = base_url(base)
+    return urljoin(base, link) if base else link
+
+
 def filters_from_params(params: dict[str, list[str]]) -> Filters:
     """The inverse of :func:`answer_link` for the filter part (URL parameters are the
     singular ``KIND_BY_PARAM`` names); unknown names are ignored here."""
     return Filters(**{KIND_BY_PARAM[name].name: values for name, values in params.items() if name in KIND_BY_PARAM})
 
 
-__all__ = ["is_web_url", "audio_at", "story_link", "answer_link", "filters_from_params"]
+__all__ = ["absolute", "answer_link", "audio_at", "base_url", "filters_from_params", "is_web_url", "story_link"]

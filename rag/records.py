@@ -54,7 +54,7 @@ class Hit:
     country: str
     continent: str
     section: str          # "<story>@<section start>", the key the evaluation uses
-    start: int            # seconds; a finer inline start where the section has one
+    start: int            # seconds; a finer inline start where the section has one (the evaluation maps this)
     end: int | None
     heading: str
     text: str
@@ -62,6 +62,17 @@ class Hit:
     tags: dict[str, list[str]]
     score: float
     audio_url: str | None
-    audio_at: str | None  # audio_url#t=<start>, when the story has audio
-    link: str             # the app's deep link ?story=<id>&t=<start>
+    audio_at: str | None  # audio_url#t=<at>, when the story has audio
+    link: str             # the app's deep link ?story=<id>&t=<at>
+    #: The passage's own moment (seconds): ``start`` moved on by the words spoken before it.
+    at: int | None = None
+    #: True when ``at`` is interpolated (approximate) rather than a timestamp of the archive.
+    interpolated: bool = False
+    #: The best dense cosine of the passage's section (None when only the keyword side found it):
+    #: an absolute measure of how well it matches, unlike the per-query standardised ``score``.
+    cosine: float | None = None
+
+    def __post_init__(self):
+        if self.at is None:
+            self.at = self.start
 

@@ -32,6 +32,7 @@ from labstories.index.vocabulary import parse_section_key, section_key
 from . import filters as filtering
 from . import links
 from .errors import QueryError
+from .moments import SpeakingRate, moment, speaking_rate
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
@@ -118,6 +119,11 @@ class StoryIndex:
     def facets(self) -> dict[str, dict[str, int]]:
         return filtering.facet_counts(self.state.stories)
 
+    @cached_property
+    def speaking_rate(self) -> SpeakingRate:
+        """Words per second in this archive, for moments in a story's last section."""
+        return speaking_rate(self.state.stories.values())
+
     def story(self, story_id: str) -> Story | None:
         return self.state.stories.get(story_id)
 
@@ -140,6 +146,8 @@ class StoryIndex:
             "stories_without_audio": sorted(s.id for s in stories if not s.audio_url),
             "glossary_entries": len(self.state.glossary),
             "countries": len(self.facets["country"]),
+            "speaking_rate": {"median": self.speaking_rate.median, "q1": self.speaking_rate.q1,
+                              "q3": self.speaking_rate.q3, "sections": self.speaking_rate.sections},
             "model": manifest.model,
             "chunking": manifest.chunking,
             "collection": manifest.collection,
@@ -159,7 +167,7 @@ class StoryIndex:
         if not 1 <= k <= 1000:
             raise QueryError("k_range", k=k)
         found = self.candidates(query, filters)
-        return [self._hit(self.state.passages[found.shown[key]], score, found.stems)
+        return [self._hit(self.state.passages[found.shown[key]], score, found.stems, found.dense.get(key))
                 for key, score in self.rank(found)[:k]]
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
@@ -260,14 +268,19 @@ class StoryIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
 
-    def _hit(self, passage: Passage, score: float, stems: set[str]) -> Hit:
+    def _hit(self, passage: Passage, score: float, stems: set[str], cosine: float | None = None) -> Hit:
         story = self.state.stories[passage.story]
         section = next(s for s in story.sections if s.start == passage.section_start)
+        at, interpolated = moment(passage, self.speaking_rate.median)
+        if section.end is not None and at >= section.end:  # inline times out of order: stay in the section
+            at = max(passage.start, section.end - 1)
+            interpolated = at > passage.start
         return Hit(
             story=story.id, title=story.title, role=story.role, country=story.country,
             continent=story.continent, section=section_key(story.id, section.start), start=passage.start,
             end=section.end, heading=section.heading, text=passage.text,
             snippet=snippet(passage.text, stems), tags=passage.tags, score=round(score, 6),
-            audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, passage.start),
-            link=links.story_link(story.id, passage.start),
+            audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, at),
+            link=links.story_link(story.id, at), at=at, interpolated=interpolated,
+            cosine=None if cosine is None else round(cosine, 6),
         )

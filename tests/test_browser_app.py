@@ -130,7 +130,7 @@ def test_story_link_highlights_the_section_and_readies_audio(page, app_url):  # 
 def test_chip_shows_the_glossary_and_filters_by_it(page, app_url):  # noqa: F811
     page.goto(app_url + "/?q=pollination+routes+footpaths")
     page.wait_for_selector("#ls-chat a.ls-chip", timeout=30_000)
-    page.locator("#ls-chat a.ls-chip", has_text="Trust").first.click()
+    page.locator("#ls-chat a.ls-chip:visible", has_text="Trust").first.click()  # not one in folded moments
     page.wait_for_selector("#ls-gloss .ls-gloss", timeout=10_000)
     assert "confidence communities and partners place in the lab" in page.locator("#ls-gloss").inner_text()
     page.locator("#ls-gloss-filter").click()

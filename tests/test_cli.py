@@ -17,7 +17,7 @@ from labstories.ui import cli
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 HIT_FIELDS = {"story", "title", "role", "country", "continent", "section", "start", "end", "heading", "text",
-              "snippet", "tags", "score", "audio_url", "audio_at", "link"}
+              "snippet", "tags", "score", "audio_url", "audio_at", "link", "at", "interpolated", "cosine"}
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_search_prints_readable_hits(capsys, mini_dir, use_session_model):
     code, out, err = run(capsys, "search", "Sanduk savings box", "--country", "South Sudan", "--k", "2",
                          "--data-dir", mini_dir)
     assert (code, err) == (0, "")
-    assert out.startswith("2 passages from 1 stories for 'Sanduk savings box' (country: South Sudan)\n")
+    assert out.startswith("2 passages from 1 story for 'Sanduk savings box' (country: South Sudan)\n")
     assert "1. Digitising the Sanduk Savings Box in South Sudan" in out
     assert "   audio: https://example.org/a.m4a#t=33" in out
     assert "   open:  ?story=Experimenters_SSD&t=33" in out

@@ -198,9 +198,11 @@ def test_filters_hold_on_the_corpus(corpus_index, filters):
 def test_hits_links_on_the_corpus(corpus_index):
     for hit in corpus_index.search("savings groups", k=20):
         story = corpus_index.story(hit.story)
-        assert hit.link == f"?story={hit.story}&t={hit.start}"
+        # links play the passage's own moment, inside its section and never before its start
+        assert hit.link == f"?story={hit.story}&t={hit.at}" and hit.start <= hit.at
+        assert hit.end is None or hit.at < hit.end
         if story.audio_url:
-            assert hit.audio_at == f"{story.audio_url}#t={hit.start}"
+            assert hit.audio_at == f"{story.audio_url}#t={hit.at}"
         else:
             assert hit.audio_at is None
     [swz] = corpus_index.search("what did you do", Filters(country=["Eswatini"], role=["Experimenter"]), k=1)

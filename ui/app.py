@@ -20,16 +20,18 @@ from labstories.index import Settings
 from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_PARAM
 from labstories.rag import FilterError, Filters, QueryError, StoryIndex, links
 from labstories.rag.live import LiveIndex
+from labstories.rag.grouping import group_by_story, page_of
 from labstories.rag.snippets import query_stems
+from labstories.rag.strength import assess
 
 from . import render
-from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
+from .assets import BASE_JS, CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
 from .followups import Vocabulary, refine
 from .messages import for_web
+from .display import plural
 from .params import clean_filters, parse_params
 
-PAGE = 5          # passages per answer
-RETRIEVE = 30     # passages fetched per question; "more" pages through them
+RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
 EXAMPLES = (
     "How did labs build belonging with migrants?",
     "How did labs earn the trust of communities?",
@@ -40,7 +42,8 @@ EXAMPLES = (
 
 @dataclass
 class Conversation:
-    """Per-session memory: the last question, its filters and how many passages were shown.
+    """Per-session memory: the last question, its filters, how many stories were shown, and the
+    address the page was opened at (copied links and Markdown are absolute against it).
 
     Hits are not kept (sessions would hold megabytes); "more" runs the same
     deterministic search again and takes the next page.
@@ -49,6 +52,7 @@ class Conversation:
     query: str = ""
     filters: dict = field(default_factory=dict)
     shown: int = 0
+    base: str = ""
 
     def link(self) -> str:
         return links.answer_link(self.query, Filters.from_dict(self.filters)) if self.query else ""
@@ -109,7 +113,7 @@ class ChatApp:
         if step.more:
             return ("", *self._more(history, conv))
         notes.extend(_understood(step))
-        return ("", *self._answer(history, step.query, step.filters, notes))
+        return ("", *self._answer(history, step.query, step.filters, notes, conv.base))
 
     @_one_index
     def more(self, history, state):
@@ -127,57 +131,83 @@ class ChatApp:
             note = "Filters set; they apply to your next question."
             return (history + [_bot(render.notice_html(note))], *_values(panel), asdict(conv), links.answer_link("", panel))
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
-        return self._answer(history, conv.query, panel, notes)
+        return self._answer(history, conv.query, panel, notes, conv.base)
 
-    def _answer(self, history, query: str, filters: Filters, notes: list[str]):
+    def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = ""):
         try:
             hits = self.index.search(query, filters, RETRIEVE)
         except (QueryError, FilterError) as error:
             history.append(_bot(render.notice_html(for_web(error))))
-            return (history, *_values(filters), asdict(_conv(None)), "")
-        conv = Conversation(query, {k: v for k, v in filters.items()}, min(PAGE, len(hits)))
-        answer = render.Answer(query, filters, hits[:PAGE], 1, len(hits), len({h.story for h in hits}),
-                               query_stems(query), notes, self.index.relaxations(filters) if not hits else [])
+            return (history, *_values(filters), asdict(Conversation(base=base)), "")
+        conv = Conversation(query, {k: v for k, v in filters.items()}, 0, base)
+        answer = self._page(conv, filters, hits, notes)
+        answer.strength = assess(self.index, query, filters, hits) if hits else None
+        answer.relaxations = self.index.relaxations(filters) if not hits else []
         history.append(_bot(render.answer_html(answer)))
         return (history, *_values(filters), asdict(conv), conv.link())
+
+    def _page(self, conv: Conversation, filters: Filters, hits, notes=()) -> render.Answer:
+        """The next page of ``hits``' stories (from ``conv.shown``); advances ``conv.shown``."""
+        groups = group_by_story(hits)
+        page = page_of(groups, conv.shown)
+        answer = render.Answer(
+            conv.query, filters, page, conv.shown + 1, len(groups), len(hits), len({g.lab for g in groups}),
+            query_stems(conv.query), list(notes), about=render.about(hits), base=self.base(conv))
+        conv.shown += len(page)
+        return answer
+
+    def base(self, conv: Conversation) -> str:
+        """Links are made absolute against the ``public_url`` setting, else the page's own address."""
+        return getattr(self.index.settings, "public_url", "") or conv.base
 
     def _more(self, history, conv: Conversation):
         filters = Filters.from_dict(conv.filters)
         hits = self.index.search(conv.query, filters, RETRIEVE) if conv.query else []
+        stories = len({h.story for h in hits})
         if not conv.query:
             history.append(_bot(render.notice_html("Ask a question first; then “more” shows further passages.")))
-        elif conv.shown >= len(hits):
-            history.append(_bot(render.notice_html(f"That was all {len(hits)} passages for “{conv.query}”.")))
+        elif conv.shown >= stories:
+            history.append(_bot(render.notice_html(
+                f"That was all: {plural(len(hits), 'passage')} from {plural(stories, 'story', 'stories')} "
+                f"for “{conv.query}”.")))
         else:
-            page = hits[conv.shown: conv.shown + PAGE]
-            answer = render.Answer(conv.query, filters, page, conv.shown + 1, len(hits),
-                                   len({h.story for h in hits}), query_stems(conv.query))
-            history.append(_bot(render.answer_html(answer)))
-            conv.shown += len(page)
+            history.append(_bot(render.answer_html(self._page(conv, filters, hits))))
         return (history, *_values(filters), asdict(conv), conv.link())
+
+    @_one_index
+    def narrow(self, key: str, history, state):
+        """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
+        request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
+        conv = _conv(state)
+        if not request.query:
+            return (list(history or []), *_values(Filters.from_dict(conv.filters)), asdict(conv), conv.link())
+        added = [f"{KIND[k].singular} {v}" for k, values in request.filters.items() for v in values
+                 if v not in conv.filters.get(k, [])]
+        notes = ["Narrowed to " + "; ".join(added) + " (remove it in the Filters panel)."] if added else []
+        return self._answer(list(history or []), request.query, request.filters, notes, conv.base)
 
     # -- links: page load, ?q=, ?story= --------------------------------------------
     @_one_index
-    def on_load(self, request: gr.Request):
-        """Page load: act on the address bar's parameters."""
+    def on_load(self, address: str, request: gr.Request):
+        """Page load: act on the address bar's parameters; remember the page's address (from the browser)."""
         pairs = list(request.query_params.multi_items()) if request is not None else []
-        return self._open(pairs)
+        return self._open(pairs, links.base_url(address))
 
     @_one_index
     def open_link(self, link: str):
         """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open)."""
         return self._open(parse_qsl((link or "").lstrip("?"), keep_blank_values=True))
 
-    def _open(self, pairs):
+    def _open(self, pairs, base: str = ""):
         request = parse_params(pairs, self.index.facets, self.index.state.stories)
         history: list[dict] = []
         if request.notes:
             history.append(_bot(render.notice_html(" ".join(request.notes))))
         if request.query:
             history.append({"role": "user", "content": render.esc(request.query)})
-            history, *rest = self._answer(history, request.query, request.filters, [])
+            history, *rest = self._answer(history, request.query, request.filters, [], base)
         else:
-            rest = [*_values(request.filters), asdict(Conversation()),
+            rest = [*_values(request.filters), asdict(Conversation(base=base)),
                     links.answer_link("", request.filters) if request.filters else ""]
         if request.story:
             story = self.index.story(request.story)
@@ -251,7 +281,7 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
                     msg = gr.Textbox(label="Your question", placeholder="e.g. how did labs build belonging with migrants?",
                                      elem_id="ls-msg", submit_btn="Ask", autofocus=True, max_length=500)
                     with gr.Row():
-                        more_btn = gr.Button("More passages", size="sm", elem_id="ls-more")
+                        more_btn = gr.Button("More stories", size="sm", elem_id="ls-more")
             with gr.Column(scale=1, min_width=240, elem_id="ls-filters"):
                 gr.Markdown("### Filters\nApplied to the next question; follow-ups like “only in Africa” set them too.")
                 dropdowns = [_dropdown(kind, app.index.facets.get(kind, {})) for kind in FILTER_KINDS]
@@ -262,6 +292,8 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         url = gr.Textbox(visible="hidden", elem_id="ls-url")
         story_key = gr.Textbox(visible="hidden", elem_id="ls-story-key")
         gloss_key = gr.Textbox(visible="hidden", elem_id="ls-gloss-key")
+        narrow_key = gr.Textbox(visible="hidden", elem_id="ls-narrow-key")
+        address = gr.Textbox(visible="hidden", elem_id="ls-address")
         state = gr.State(asdict(Conversation()))
         chosen = gr.State(None)
 
@@ -277,7 +309,9 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         for dropdown in dropdowns:  # the address bar follows the panel, too
             dropdown.input(app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
         load_out = [*answer_out, story_view, story_col, chat_col]
-        demo.load(app.on_load, None, load_out, api_name=False).then(None, [url], None, js=SYNC_JS)
+        demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(None, [url], None, js=SYNC_JS)
+        narrow_key.change(app.narrow, [narrow_key, chatbot, state], answer_out, api_name=False).then(
+            None, [url], None, js=SYNC_JS)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
             None, [url], None, js=SYNC_JS)

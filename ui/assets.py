@@ -3,10 +3,15 @@
 They are handed to ``launch(css=…, head=…)`` as strings, so they live here as
 strings, beside nothing else. The script is small on purpose: one delegated click handler for the links that
 :mod:`ui.render` emits (``a.ls-play`` plays, ``a.ls-open`` opens a story,
-``a.ls-chip`` shows the glossary, ``a.ls-copy`` copies), a bridge that hands a
-link to the server through a hidden textbox, and :func:`lsSync`, which puts the
-current answer or story in the address bar. It never builds markup from data:
-it reads only ``href``s and sets only ``textContent``, ``src`` and ``currentTime``.
+``a.ls-chip`` shows the glossary, ``a.ls-narrow`` asks again with a filter added,
+``a.ls-copy`` copies a link, ``a.ls-cite`` / ``a.ls-copy-md`` copy the text of the
+hidden ``.ls-clip`` beside them), a bridge that hands a link to the server
+through a hidden textbox, and :func:`lsSync`, which puts the current answer or
+story in the address bar. It never builds markup from data: it reads only
+``href``s and ``textContent`` and sets only ``textContent``, ``src`` and
+``currentTime``. Copying uses the Clipboard API where the page is a secure
+context, and falls back to a selected textarea and ``execCommand('copy')``
+(plain http on a non-local address), then to a prompt showing the text.
 """
 
 PLAYER_HTML = (
@@ -45,9 +50,23 @@ a.ls-chip.ls-skills { background: rgba(168,85,247,.12); }
 a.ls-play { font-weight: 600; padding: .15rem .6rem; border-radius: 6px; text-decoration: none !important;
   background: #1d4ed8; color: #fff !important; white-space: nowrap; }
 a.ls-play:focus-visible, a.ls-chip:focus-visible, a.ls-copy:focus-visible, a.ls-open:focus-visible,
-a.ls-ext:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+a.ls-ext:focus-visible, a.ls-cite:focus-visible, a.ls-copy-md:focus-visible, a.ls-narrow:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .ls-noaudio { opacity: .7; font-size: .9em; }
 .ls-copied::after { content: " ✓ copied"; }
+.ls-clip { display: none !important; }
+.ls-weak { border-left: 3px solid #dc2626; padding-left: .5rem; }
+.ls-about { display: flex; flex-wrap: wrap; gap: .3rem; align-items: baseline; font-size: .9em; }
+a.ls-narrow { display: inline-block; font-size: .85em; padding: .05rem .5rem; border-radius: 999px;
+  border: 1px dashed rgba(127,127,127,.6); text-decoration: none !important; color: inherit !important; }
+a.ls-narrow b { font-weight: 600; opacity: .75; }
+a.ls-narrow.ls-principles { background: rgba(59,130,246,.08); }
+a.ls-narrow.ls-tactics { background: rgba(16,185,129,.08); }
+.ls-moment { margin: .2rem 0 .3rem; }
+.ls-more-moments { margin: .2rem 0 .2rem .8rem; }
+.ls-more-moments > summary { cursor: pointer; font-size: .9em; opacity: .85; }
+.ls-more-moments .ls-moment { border-left: 2px solid rgba(127,127,127,.3); padding-left: .6rem; }
+.ls-foot { display: flex; flex-wrap: wrap; gap: .4rem .9rem; }
+a.ls-cite, a.ls-copy-md { white-space: nowrap; }
 .ls-suggest { margin: .3rem 0 .3rem 1.2rem; }
 .ls-story header h2 { margin: .2rem 0; }
 .ls-summary { opacity: .9; }
@@ -95,7 +114,8 @@ JS = r"""
     const box = link.closest('article, section');
     const title = document.querySelector('#ls-story h2') && link.closest('#ls-story')
       ? $('#ls-story h2').textContent : (box && box.querySelector('.ls-title') ? box.querySelector('.ls-title').textContent : '');
-    $('#ls-now').textContent = (play ? '▶ ' : '') + title + ' · ' + clock(at.t);
+    const approx = link.classList.contains('ls-approx') ? '~' : '';
+    $('#ls-now').textContent = (play ? '▶ ' : '') + title + ' · ' + approx + clock(at.t);
     const seek = () => {
       audio.currentTime = at.t;
       if (play) audio.play().catch(() => {});
@@ -120,23 +140,48 @@ JS = r"""
     box.dispatchEvent(new Event('input', { bubbles: true }));
     return true;
   }
+  function fallbackCopy(text) {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed'; area.style.top = '-1000px'; area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+  function copyText(link, text, what) {
+    window.lsLastCopied = text;
+    const done = () => { link.classList.add('ls-copied'); setTimeout(() => link.classList.remove('ls-copied'), 1500); };
+    const fallback = () => { if (fallbackCopy(text)) done(); else window.prompt('Copy this ' + what + ':', text); };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
   function copy(link) {
     const url = new URL(link.getAttribute('href'), location.origin + location.pathname).href;
-    const done = () => { link.classList.add('ls-copied'); setTimeout(() => link.classList.remove('ls-copied'), 1500); };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(done, () => { window.prompt('Copy this link:', url); });
-    } else {
-      window.prompt('Copy this link:', url);
-    }
+    copyText(link, url, 'link');
+  }
+  function copyClip(link, scope, selector, what) {
+    const box = link.closest(scope), clip = box && box.querySelector(selector);
+    if (!clip) return false;
+    copyText(link, clip.textContent, what);
+    return true;
   }
   document.addEventListener('click', (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = event.target.closest && event.target.closest('a.ls-play, a.ls-open, a.ls-chip, a.ls-copy');
+    const link = event.target.closest &&
+      event.target.closest('a.ls-play, a.ls-open, a.ls-chip, a.ls-copy, a.ls-cite, a.ls-copy-md, a.ls-narrow');
     if (link) {
       let handled = false;
-      if (link.classList.contains('ls-play')) handled = load(link, true);
-      else if (link.classList.contains('ls-open')) handled = send('ls-story-key', link.getAttribute('href'));
-      else if (link.classList.contains('ls-chip')) handled = send('ls-gloss-key', link.getAttribute('href'));
+      const has = (name) => link.classList.contains(name);
+      if (has('ls-play')) handled = load(link, true);
+      else if (has('ls-open')) handled = send('ls-story-key', link.getAttribute('href'));
+      else if (has('ls-chip')) handled = send('ls-gloss-key', link.getAttribute('href'));
+      else if (has('ls-narrow')) handled = send('ls-narrow-key', link.getAttribute('href'));
+      else if (has('ls-cite')) handled = copyClip(link, '.ls-moment', '.ls-clip', 'citation');
+      else if (has('ls-copy-md')) handled = copyClip(link, '.ls-answer', '.ls-md', 'answer');
       else { copy(link); handled = true; }
       if (handled) { event.preventDefault(); event.stopPropagation(); }
       return;
@@ -181,6 +226,8 @@ JS = r"""
 """
 
 SYNC_JS = "(link) => { if (window.lsSync) window.lsSync(link); }"
+#: The page's own address, handed to the server at load so copied links can be absolute.
+BASE_JS = "(address) => location.origin + location.pathname"
 GLOSSARY_JS = "() => { if (window.lsShowGlossary) window.lsShowGlossary(); }"
 
-__all__ = ["CSS", "GLOSSARY_JS", "HEADER_HTML", "JS", "PLAYER_HTML", "SYNC_JS"]
+__all__ = ["BASE_JS", "CSS", "GLOSSARY_JS", "HEADER_HTML", "JS", "PLAYER_HTML", "SYNC_JS"]

@@ -66,7 +66,13 @@ def cmd_index(args) -> int:
 def cmd_search(args) -> int:
     """Search the stories; prints passages with their audio link.
 
+    --by-story groups the passages by story (best moment first, up to two more),
+    stories in ranking order. --format markdown prints the answer as Markdown to
+    paste into a report: its links are absolute with --public-url (or
+    LABSTORIES_PUBLIC_URL), relative ?story= links without.
+
     Example: labstories search "how did labs build belonging with migrants?" --principle Trust
+    Stories: labstories search "belonging with migrants" --by-story --format markdown --public-url https://labs.example.org/
     Batch:   labstories search --queries questions.jsonl --json > hits.jsonl
     """
     from labstories.rag import Filters
@@ -84,6 +90,10 @@ def cmd_search(args) -> int:
     if args.json:
         for hit in hits:
             print(json.dumps(asdict(hit), ensure_ascii=False))
+    elif args.format == "markdown":
+        console.print_markdown(hits, args.query, filters, args.by_story, settings.public_url)
+    elif args.by_story:
+        console.print_stories(hits, args.query, filters)
     else:
         console.print_hits(hits, args.query, filters)
     return 0
@@ -210,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("--queries", help="JSON lines {\"id\", \"question\", \"filters\"}; one result line per question")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
+    p.add_argument("--by-story", action="store_true", help="group the passages by story, best moment first")
+    p.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="text (default) or markdown (question, filters, then lab, moment, quote and link per passage)")
     for kind in KINDS:
         p.add_argument(kind.flag, dest=kind.param, action="append", default=[], metavar="VALUE",
                        help=f"only passages with this {kind.singular} (repeatable: any of them)")

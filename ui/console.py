@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import textwrap
 
+from labstories.rag.grouping import group_by_story
 from labstories.rag.records import Filters, Hit
 
-from .display import clock
+from . import markdown
+from .display import lab_name, place, plural
 
 
 class UsageError(ValueError):
@@ -16,13 +18,14 @@ class UsageError(ValueError):
 
 def print_update(report, settings) -> None:
     print(
-        f"Indexed {report.stories} stories ({report.sections} sections, {report.passages} passages) "
-        f"and {report.elements} glossary entries in {report.seconds:.1f} s → {settings.chroma_url or settings.data_dir}"
+        f"Indexed {plural(report.stories, 'story', 'stories')} ({plural(report.sections, 'section')}, "
+        f"{plural(report.passages, 'passage')}) and {plural(report.elements, 'glossary entry', 'glossary entries')} "
+        f"in {report.seconds:.1f} s → {settings.chroma_url or settings.data_dir}"
     )
     print(
         f"  {len(report.added)} new, {len(report.changed)} changed, {len(report.removed)} removed"
         + (f", {len(report.repaired)} repaired" if report.repaired else "")
-        + f"; {report.embedded} passages embedded"
+        + f"; {plural(report.embedded, 'passage')} embedded"
         + (f", {report.cached} from the vector cache" if report.cached else "")
     )
     for damage in report.fixed:
@@ -58,19 +61,52 @@ def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
         print(f"No passages match {query!r}{scope}." + (" Try removing a filter." if filters else ""))
         return
     stories = len({h.story for h in hits})
-    print(f"{len(hits)} passages from {stories} stories for {query!r}{scope}\n")
+    print(f"{plural(len(hits), 'passage')} from {plural(stories, 'story', 'stories')} for {query!r}{scope}\n")
     for rank, hit in enumerate(hits, start=1):
-        place = ", ".join(x for x in (hit.country, hit.continent) if x)
         print(f"{rank}. {hit.title}")
-        print(f"   {hit.role} · {place} · ▶ {clock(hit.start)}   [{hit.section}]")
-        if hit.heading:
-            print(textwrap.fill("Q: " + hit.heading, width, initial_indent="   ", subsequent_indent="      "))
-        print(textwrap.fill(hit.snippet, width, initial_indent="   ", subsequent_indent="   "))
-        tags = " · ".join(f"{kind}: {', '.join(values)}" for kind, values in hit.tags.items() if values)
-        if tags:
-            print(textwrap.fill(tags, width, initial_indent="   ", subsequent_indent="   "))
-        print(f"   audio: {hit.audio_at or '(no audio for this story)'}")
-        print(f"   open:  {hit.link}\n")
+        print(f"   {hit.role} · {place(hit.country, hit.continent)} · ▶ {markdown.moment_label(hit)}   [{hit.section}]")
+        _print_moment(hit, width, "   ")
+
+
+def print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
+    """``--by-story``: each story once (lab, role, place), its best moment, then up to two more."""
+    width = min(100, shutil.get_terminal_size((100, 20)).columns)
+    scope = f" ({filters.describe()})" if filters else ""
+    if not hits:
+        print_hits(hits, query, filters)
+        return
+    groups = group_by_story(hits)
+    labs = len({g.lab for g in groups})
+    print(f"{plural(len(hits), 'passage')} from {plural(len(groups), 'story', 'stories')} "
+          f"({plural(labs, 'lab')}) for {query!r}{scope}\n")
+    for group in groups:
+        best = group.best
+        print(f"{group.rank}. {best.title}")
+        print(f"   {lab_name(best.country)} · {best.role} · {place(best.country, best.continent)}")
+        for number, hit in enumerate(group.hits):
+            if number == 1:
+                print(f"   {plural(len(group.more), 'more moment')} in this story:")
+            print(f"   ▶ {markdown.moment_label(hit)}   [{hit.section}]")
+            _print_moment(hit, width, "     " if number else "   ")
+
+
+def print_markdown(hits: list[Hit], query: str, filters: Filters, by_story: bool, base: str = "") -> None:
+    """``--format markdown``: the answer as Markdown (grouped by story with ``--by-story``)."""
+    if by_story:
+        print(markdown.answer_markdown(query, filters, group_by_story(hits), base), end="")
+    else:
+        print(markdown.hits_markdown(query, filters, hits, base), end="")
+
+
+def _print_moment(hit: Hit, width: int, indent: str) -> None:
+    if hit.heading:
+        print(textwrap.fill("Q: " + hit.heading, width, initial_indent=indent, subsequent_indent=indent + "   "))
+    print(textwrap.fill(hit.snippet, width, initial_indent=indent, subsequent_indent=indent))
+    tags = " · ".join(f"{kind}: {', '.join(values)}" for kind, values in hit.tags.items() if values)
+    if tags:
+        print(textwrap.fill(tags, width, initial_indent=indent, subsequent_indent=indent))
+    print(f"{indent}audio: {hit.audio_at or '(no audio for this story)'}")
+    print(f"{indent}open:  {hit.link}\n")
 
 
 def print_facets(facets: dict[str, dict[str, int]]) -> None:

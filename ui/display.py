@@ -15,3 +15,13 @@ def clock(seconds: int | None) -> str:
 def plural(n: int, one: str, many: str | None = None) -> str:
     """``1 story``, ``3 stories``: the count with the right noun."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def lab_name(country: str | None) -> str:
+    """``UNDP Accelerator Lab Peru``: how a practitioner names the lab a story comes from."""
+    return f"UNDP Accelerator Lab {country}" if country else "UNDP Accelerator Lab"
+
+
+def place(country: str | None, continent: str | None) -> str:
+    """``Peru, South America``."""
+    return ", ".join(x for x in (country, continent) if x)
