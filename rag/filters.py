@@ -1,7 +1,7 @@
 """Filters → a Chroma ``where`` clause and a keyword-side mask, checked against the index.
 
 Filtering happens before ranking on both sides (Chroma's ``where`` on the dense
-side, a boolean mask on the keyword side), so a filter never empties a top-k
+side, the allowed positions from ``filterindex`` on the keyword side), so a filter never empties a top-k
 that had matches further down.
 """
 
@@ -67,7 +67,12 @@ def chroma_where(filters: Filters) -> dict | None:
 
 
 def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, Story]) -> np.ndarray:
-    """True where a passage satisfies every filter kind."""
+    """True where a passage satisfies every filter kind.
+
+    The obvious per-passage check, kept as the reference the tests hold
+    :class:`~labstories.rag.filterindex.FilterIndex` to; search uses the
+    latter, whose cost follows the matches instead of the corpus size.
+    """
     mask = np.ones(len(passages), dtype=bool)
     for kind, values in filters.items():
         wanted = set(values)

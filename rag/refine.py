@@ -166,24 +166,15 @@ def relaxations(filters: Filters, index, limit: int = 5) -> list[Relaxation]:
     """For each active filter kind: how many passages match without it, and which of its values would.
 
     Search only comes back empty when no passage satisfies every filter, so the
-    diagnosis needs masks, not searches.
+    diagnosis needs counts, not searches; the index's filter structures give them
+    without a pass over every passage.
     """
-    from .filters import passage_mask
-
-    passages, stories = index.state.passages, index.state.stories
     found = []
     for kind, values in filters.items():
         others = Filters(**{k: v for k, v in filters.items() if k != kind})
-        mask = passage_mask(others, passages, stories)
-        counts: dict[str, int] = {}
-        for position in mask.nonzero()[0]:
-            passage = passages[int(position)]
-            options = passage.tags.get(kind, ()) if kind in TAG_KINDS else [getattr(stories[passage.story], kind)]
-            for value in options:
-                if value:
-                    counts[value] = counts.get(value, 0) + 1
+        counts = index.filter_index.value_counts(kind, others)
         best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        found.append(Relaxation(kind, list(values), int(mask.sum()), best))
+        found.append(Relaxation(kind, list(values), index.filter_index.count(others), best))
     return sorted(found, key=lambda r: -r.passages)
 
 

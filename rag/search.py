@@ -24,6 +24,7 @@ from labstories.index.state import IndexState, load_state
 
 from . import filters as filtering
 from . import links
+from .filterindex import FilterIndex
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
@@ -50,6 +51,22 @@ class RetrievalConfig:
     rrf_k: float = 60.0
     #: Carry French/Spanish questions to English before searching.
     translate: bool = True
+    #: Corpus size up to which the candidate counts above hold; beyond it they grow
+    #: with the square root of the size (see :meth:`candidates_for`).
+    reference_size: int = 10_000
+
+    def candidates_for(self, base: int, size: int) -> int:
+        """Candidates per side for a corpus of ``size`` passages.
+
+        Below ``reference_size`` (the real archive has ~2,000 passages) the count is
+        ``base``, so rankings there are exactly the tuned ones. Above it the count
+        grows as sqrt(size / reference_size): a fixed 300 would be a shrinking share
+        of a growing archive, while a proportional count would make each query's
+        cost grow with the corpus again.
+        """
+        if size <= self.reference_size:
+            return base
+        return int(round(base * (size / self.reference_size) ** 0.5))
 
 
 @dataclass
@@ -74,6 +91,10 @@ class StoryIndex:
         self.config = config
         self._position = {p.id: i for i, p in enumerate(state.passages)}
         self._stale = max(0, collection.count() - len(state.passages))
+        #: Built once: a query's filter work then depends on its matches, not on the corpus.
+        self.filter_index = FilterIndex.build(state.passages, state.stories)
+        #: Section key of every passage, so grouping candidates is a list lookup.
+        self._section_keys = [f"{p.story}@{p.section_start}" for p in state.passages]
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None,
@@ -115,11 +136,12 @@ class StoryIndex:
         filters = self.resolve(filters)
         # French/Spanish questions meet English transcripts
         english = to_english(query).text if self.config.translate else query
-        mask = filtering.passage_mask(filters, self.state.passages, self.state.stories)
-        if not mask.any():
+        allowed = self.filter_index.positions(filters)  # None: no filter
+        available = len(self.state.passages) if allowed is None else len(allowed)
+        if not available:
             return Candidates({}, {}, {}, query_stems(english))
-        dense = best_per_group(self._dense(english, filters, int(mask.sum())), self._section_of)
-        keyword = best_per_group(self._keyword(english, mask), self._section_of)
+        dense = best_per_group(self._dense(english, filters, available), self._section_of)
+        keyword = best_per_group(self._keyword(english, allowed), self._section_of)
         shown = {key: position for key, position, _ in keyword}
         shown.update({key: position for key, position, _ in dense})  # prefer the best dense window
         return Candidates(
@@ -140,15 +162,15 @@ class StoryIndex:
         return ranked(boosted)
 
     def _section_of(self, position: int) -> str:
-        passage = self.state.passages[position]
-        return f"{passage.story}@{passage.section_start}"
+        return self._section_keys[position]
 
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, filtered in Chroma."""
         vector = self.embedder.encode_query(query)
         # Vectors not (or no longer) live in this build — an update under way or
         # interrupted — may take places in Chroma's top n; ask for that many more.
-        n = min(self.config.dense_candidates, available) + self._stale
+        wanted = self.config.candidates_for(self.config.dense_candidates, len(self.state.passages))
+        n = min(wanted, available) + self._stale
         result = self.collection.query(
             query_embeddings=[vector.tolist()], n_results=n,
             where=filtering.chroma_where(filters), include=["distances"],
@@ -169,15 +191,18 @@ class StoryIndex:
         story = self.state.passages[position].story
         return position if self.state.manifest.stories.get(story) == digest else None
 
-    def _keyword(self, query: str, mask: np.ndarray) -> list[tuple[int, float]]:
-        scores = self.state.keyword.scores(tokenize(query))
-        scores = np.where(mask, scores, 0.0)
-        n = min(self.config.keyword_candidates, int((scores > 0).sum()))
+    def _keyword(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """(passage position, BM25), best first, among the allowed positions only."""
+        positions, scores = self.state.keyword.matches(tokenize(query), allowed)
+        wanted = self.config.candidates_for(self.config.keyword_candidates, len(self.state.passages))
+        n = min(wanted, len(scores))
         if n == 0:
             return []
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top]
+        if n < len(scores):
+            keep = np.argpartition(-scores, n - 1)[:n]
+            positions, scores = positions[keep], scores[keep]
+        order = np.lexsort((positions, -scores))  # best first; ties by position, deterministically
+        return [(int(positions[i]), float(scores[i])) for i in order]
 
     def _hit(self, passage: Passage, score: float, stems: set[str]) -> Hit:
         story = self.state.stories[passage.story]
