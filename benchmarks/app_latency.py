@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -81,6 +82,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default=os.environ.get("LABSTORIES_DATA", ".labstories"))
     parser.add_argument("--corpus", help="index this archive folder first (unchanged stories are reused)")
     parser.add_argument("--rounds", type=int, default=1, help="times to send the 20 questions")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
     if args.corpus:
@@ -121,6 +123,13 @@ def main() -> int:
           f"max {times[-1] * 1000:.0f} ms")
     print(f"server memory (RSS)  {idle['VmRSS'] / 1024:.0f} MB after warm-up, {after['VmRSS'] / 1024:.0f} MB after the "
           f"questions, peak {after['VmHWM'] / 1024:.0f} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "benchmark": "app_latency", "questions": len(times), "startup_seconds": round(startup, 2),
+            "chat_median_ms": round(statistics.median(times) * 1000, 1), "chat_p90_ms": round(p90 * 1000, 1),
+            "chat_max_ms": round(times[-1] * 1000, 1), "rss_warm_mb": round(idle["VmRSS"] / 1024, 1),
+            "rss_after_mb": round(after["VmRSS"] / 1024, 1), "rss_peak_mb": round(after["VmHWM"] / 1024, 1),
+        }, indent=1))
     return 0
 
 

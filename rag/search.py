@@ -195,14 +195,8 @@ class StoryIndex:
         """(passage position, BM25), best first, among the allowed positions only."""
         positions, scores = self.state.keyword.matches(tokenize(query), allowed)
         wanted = self.config.candidates_for(self.config.keyword_candidates, len(self.state.passages))
-        n = min(wanted, len(scores))
-        if n == 0:
-            return []
-        if n < len(scores):
-            keep = np.argpartition(-scores, n - 1)[:n]
-            positions, scores = positions[keep], scores[keep]
-        order = np.lexsort((positions, -scores))  # best first; ties by position, deterministically
-        return [(int(positions[i]), float(scores[i])) for i in order]
+        keep = top_positions(scores, min(wanted, len(scores)))
+        return [(int(positions[i]), float(scores[i])) for i in keep]
 
     def _hit(self, passage: Passage, score: float, stems: set[str]) -> Hit:
         story = self.state.stories[passage.story]
@@ -215,3 +209,18 @@ class StoryIndex:
             audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, passage.start),
             link=links.story_link(story.id, passage.start),
         )
+
+
+def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` best scores, best first; ties (also at the cut) go to the lower index,
+    so the candidates do not depend on how numpy partitions. Linear in ``len(scores)`` plus n log n."""
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    if n < len(scores):
+        cut = -np.partition(-scores, n - 1)[n - 1]
+        above = np.flatnonzero(scores > cut)
+        tied = np.flatnonzero(scores == cut)[: n - len(above)]
+        chosen = np.concatenate([above, tied])
+    else:
+        chosen = np.arange(len(scores))
+    return chosen[np.lexsort((chosen, -scores[chosen]))]

@@ -106,3 +106,18 @@ def test_candidate_counts_hold_below_the_reference_size_and_grow_slower_than_it(
     assert config.candidates_for(300, config.reference_size) == 300
     grown = config.candidates_for(300, 100 * config.reference_size)
     assert grown == 3000 and grown < 100 * 300
+
+
+def test_top_positions_break_ties_by_position_even_at_the_cut():
+    from labstories.rag.search import top_positions
+
+    scores = np.array([1.0, 3.0, 2.0, 2.0, 3.0, 2.0, 0.5], dtype=np.float32)
+    assert top_positions(scores, 3).tolist() == [1, 4, 2]
+    assert top_positions(scores, 4).tolist() == [1, 4, 2, 3]
+    assert top_positions(scores, 10).tolist() == [1, 4, 2, 3, 5, 0, 6]
+    assert top_positions(scores, 0).tolist() == []
+    rng = np.random.default_rng(1)
+    many = rng.integers(0, 20, size=500).astype(np.float32)  # many ties
+    for n in (1, 17, 100, 499):
+        expected = sorted(range(500), key=lambda i: (-many[i], i))[:n]
+        assert top_positions(many, n).tolist() == expected
