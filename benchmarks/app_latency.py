@@ -68,6 +68,15 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 300) ->
     raise SystemExit(f"the server did not open port {port} within {timeout:.0f} s")
 
 
+def known_values(data_dir: str) -> dict[str, set[str]]:
+    """Filter values the index holds, so the questions' filters also work on a small archive
+    (a value the archive lacks is dropped: the app's dropdowns would reject it)."""
+    from labstories.index.state import load_state
+    from labstories.rag.filters import facet_counts
+
+    return {kind: set(values) for kind, values in facet_counts(load_state(Path(data_dir)).stories).items()}
+
+
 def memory_kb(pid: int) -> dict[str, int]:
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -101,9 +110,10 @@ def main() -> int:
         client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
         idle = memory_kb(server.pid)
         times = []
+        known = known_values(args.data_dir)
         for _ in range(args.rounds):
             for question, filters in QUESTIONS:
-                values = [filters.get(kind, []) for kind in KINDS]
+                values = [[v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS]
                 start = time.perf_counter()
                 _, history, *_ = client.predict(question, [], *values, api_name="/chat")
                 times.append(time.perf_counter() - start)

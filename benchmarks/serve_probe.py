@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from app_latency import KINDS, QUESTIONS, free_port, memory_kb, wait_for_port
+from app_latency import KINDS, QUESTIONS, free_port, known_values, memory_kb, wait_for_port
 
 
 def probe(data_dir: Path, questions: int = len(QUESTIONS)) -> dict[str, float]:
@@ -33,9 +33,11 @@ def probe(data_dir: Path, questions: int = len(QUESTIONS)) -> dict[str, float]:
         client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
         warm = memory_kb(server.pid)
         times = []
+        known = known_values(str(data_dir))
         for question, filters in QUESTIONS[:questions]:
             start = time.perf_counter()
-            client.predict(question, [], *[filters.get(kind, []) for kind in KINDS], api_name="/chat")
+            values = [[v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS]
+            client.predict(question, [], *values, api_name="/chat")
             times.append(time.perf_counter() - start)
         after = memory_kb(server.pid)
     finally:
