@@ -67,11 +67,12 @@ class Synthetic:
     data_dir: Path
     passages: list[Passage]
     vectors: np.ndarray
+    origin: np.ndarray           # position of each passage's real original in the source
     times: BuildTimes
 
 
 def copies(source: Source, size: int, noise: float, seed: int = 0):
-    """(stories, passages, hashes, vectors) for ``size`` passages: whole copies of the real archive,
+    """(stories, passages, hashes, vectors, origins) for ``size`` passages: whole copies of the real archive,
     the last one cut short. Copy 0 is the real archive itself."""
     rng = np.random.default_rng(seed)
     real = source.state
@@ -99,7 +100,7 @@ def copies(source: Source, size: int, noise: float, seed: int = 0):
     perturbed = np.asarray([p.story != real.passages[i].story for p, i in zip(passages, chosen)])
     vectors[perturbed] += rng.normal(0.0, noise, size=(int(perturbed.sum()), vectors.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return stories, passages, hashes, vectors
+    return stories, passages, hashes, vectors, np.asarray(chosen)
 
 
 def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Synthetic:
@@ -107,7 +108,7 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
     if data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
-    stories, passages, hashes, vectors = copies(source, size, noise)
+    stories, passages, hashes, vectors, origin = copies(source, size, noise)
     story_of = {s.id: s for s in stories}
     manifest = source.state.manifest
     times = BuildTimes()
@@ -138,7 +139,7 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
         manifest, build=build_name, stories=hashes, corpus=f"synthetic:{size}",
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
     times.files = time.perf_counter() - began
-    return Synthetic(data_dir, passages, vectors, times)
+    return Synthetic(data_dir, passages, vectors, origin, times)
 
 
 def disk_mb(folder: Path) -> float:
