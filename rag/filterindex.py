@@ -32,22 +32,32 @@ class KindIndex:
 
     @classmethod
     def build(cls, per_passage: list[list[str]]) -> "KindIndex":
+        """From each passage's values (empty strings and repeats ignored)."""
+        lengths = np.fromiter(map(len, per_passage), dtype=np.int64, count=len(per_passage))
+        return cls.from_flat([v for values in per_passage for v in values], lengths)
+
+    @classmethod
+    def from_flat(cls, flat: list[str], lengths: np.ndarray) -> "KindIndex":
+        """From all passages' values in one list, ``lengths[i]`` of them belonging to passage i.
+        Empty values and repeats within a passage are dropped here, in numpy."""
         code_of: dict[str, int] = {}
-        lengths = np.zeros(len(per_passage), dtype=np.int64)
-        flat: list[int] = []
-        for i, values in enumerate(per_passage):
-            unique = dict.fromkeys(v for v in values if v)
-            lengths[i] = len(unique)
-            flat.extend(code_of.setdefault(v, len(code_of)) for v in unique)
-        indptr = np.zeros(len(per_passage) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        codes = np.asarray(flat, dtype=_POSITION)
-        owner = np.repeat(np.arange(len(per_passage), dtype=_POSITION), lengths)
+        codes = np.fromiter((code_of.setdefault(v, len(code_of)) for v in flat), dtype=np.int64, count=len(flat))
+        owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        if "" in code_of:
+            keep = codes != code_of[""]
+            codes, owner = codes[keep], owner[keep]
+        # one (passage, value) pair each, ordered by passage then value code
+        pairs = np.sort(owner * (len(code_of) + 1) + codes)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+        owner, codes = pairs // (len(code_of) + 1), pairs % (len(code_of) + 1)
+        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(lengths)), out=indptr[1:])
         order = np.argsort(codes, kind="stable")      # stable: positions stay sorted within a value
         bounds = np.searchsorted(codes[order], np.arange(len(code_of) + 1))
         values = tuple(code_of)
-        postings = {value: owner[order[bounds[c]: bounds[c + 1]]] for c, value in enumerate(values)}
-        return cls(values, indptr, codes, postings)
+        postings = {value: owner[order[bounds[c]: bounds[c + 1]]].astype(_POSITION)
+                    for c, value in enumerate(values) if bounds[c + 1] > bounds[c]}
+        return cls(values, indptr, codes.astype(_POSITION), postings)
 
     def positions(self, wanted: list[str]) -> np.ndarray:
         """Sorted positions of passages carrying any of ``wanted``."""
@@ -79,13 +89,23 @@ class FilterIndex:
 
     @classmethod
     def build(cls, passages: list[Passage], stories: dict[str, Story]) -> "FilterIndex":
+        """One pass per tag kind over the passages; story-level kinds (country, continent,
+        role) are looked up once per story and spread to its passages with numpy."""
         kinds = {}
+        for kind in TAG_KINDS:
+            lists = [p.tags.get(kind, ()) for p in passages]
+            lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            kinds[kind] = KindIndex.from_flat([v for values in lists for v in values], lengths)
+        story_ids = list(stories)
+        number = {story_id: i for i, story_id in enumerate(story_ids)}
+        story_of = np.fromiter((number[p.story] for p in passages), dtype=np.int64, count=len(passages))
         for kind in FILTER_KINDS:
             if kind in TAG_KINDS:
-                per_passage = [p.tags.get(kind, []) for p in passages]
-            else:
-                per_passage = [[getattr(stories[p.story], kind)] for p in passages]
-            kinds[kind] = KindIndex.build(per_passage)
+                continue
+            per_story = [getattr(stories[s], kind) for s in story_ids]
+            has = np.asarray([bool(v) for v in per_story])[story_of]
+            flat = [per_story[i] for i in story_of[has].tolist()]
+            kinds[kind] = KindIndex.from_flat(flat, has.astype(np.int64))
         return cls(len(passages), kinds)
 
     def positions(self, filters: Filters) -> np.ndarray | None:
