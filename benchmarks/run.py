@@ -55,11 +55,11 @@ class Outcome:
 def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
     if smoke:
         return [
-            Bench("index_and_search", "index_and_search.py", [str(MINI)], 300),
-            Bench("app_latency", "app_latency.py", ["--data-dir", "{work}/app", "--corpus", str(MINI)], 300),
+            Bench("index_and_search", "index_and_search.py", [str(MINI)], 600),
+            Bench("app_latency", "app_latency.py", ["--data-dir", "{work}/app", "--corpus", str(MINI)], 600),
             Bench("scale", "scale.py", ["--corpus", str(MINI), "--work", "{work}/scale", "--sizes", "2000",
-                                        "--rounds", "1", "--no-serve", "--questions", ""], 300),
-            Bench("load", "load.py", [], 300),
+                                        "--rounds", "1", "--no-serve", "--questions", ""], 600),
+            Bench("load", "load.py", [], 600),
         ]
     return [
         Bench("index_and_search", "index_and_search.py", [str(corpus), "--queries", str(questions)]),

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_smoke_run_reports_every_benchmark(tmp_path):
     began = time.monotonic()
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--smoke", "--out", str(tmp_path / "out"),
-                           "--work", str(tmp_path / "work")], capture_output=True, text=True, timeout=900, cwd=ROOT)
+                           "--work", str(tmp_path / "work")], capture_output=True, text=True, timeout=2400, cwd=ROOT)
     elapsed = time.monotonic() - began
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
@@ -41,4 +41,4 @@ def test_smoke_run_reports_every_benchmark(tmp_path):
     assert "| scale | sizes.2000.search_ms.search.median |" in table
     assert "| cores |" in table
     # bounded: each benchmark has a timeout; the whole smoke run stays well inside them
-    assert elapsed < 900
+    assert elapsed < 2400
