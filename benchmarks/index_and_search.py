@@ -5,12 +5,14 @@
 The bundled vector cache covers the shared corpus, so the full index looks its
 vectors up; ``--no-cache`` times the embedding itself.
 
-Uses a fresh temporary data directory; prints numbers, asserts nothing.
+Uses a fresh temporary data directory; prints numbers (and writes them to
+``--json FILE``), asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
 import sys
@@ -38,6 +40,7 @@ def main() -> None:
     parser.add_argument("corpus")
     parser.add_argument("--queries", help="JSON lines with id/question/filters (default: a built-in handful)")
     parser.add_argument("--no-cache", action="store_true", help="embed every passage instead of using the bundled vectors")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
@@ -59,7 +62,15 @@ def main() -> None:
                 times.append((time.perf_counter() - began) * 1000)
         print(f"search:          median {statistics.median(times):.1f} ms, p90 "
               f"{statistics.quantiles(times, n=10)[-1]:.1f} ms over {len(times)} searches")
-        print(f"peak RSS:        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS:        {peak:.0f} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "benchmark": "index_and_search", "passages": first.passages,
+            "full_index_seconds": round(first.seconds, 2), "unchanged_rerun_seconds": round(second.seconds, 2),
+            "search_median_ms": round(statistics.median(times), 2),
+            "search_p90_ms": round(statistics.quantiles(times, n=10)[-1], 2), "peak_rss_mb": round(peak, 1),
+        }, indent=1))
 
 
 if __name__ == "__main__":

@@ -60,6 +60,35 @@ class KeywordIndex:
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
         return cls(retriever, int(retriever.scores["num_docs"]))
 
+    def matches(self, tokens: list[str], allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, BM25 scores) of the passages holding a query token, optionally only the
+        ``allowed`` (sorted) positions.
+
+        Reads the posting lists of the query's tokens only, so the cost follows the
+        matching passages, not the corpus size (bm25s's ``get_scores`` fills an array
+        over every passage). Scores are summed per token in float32, in the order
+        bm25s sums them, so they equal ``scores()`` exactly.
+        """
+        retriever, vocab = self.retriever, self.retriever.vocab_dict
+        ids = [vocab[t] for t in tokens if t in vocab]
+        if not ids or getattr(retriever, "nonoccurrence_array", None) is not None:
+            scores = self.scores(tokens)   # BM25 variants that score every passage
+            positions = np.flatnonzero(scores > 0) if allowed is None else allowed[scores[allowed] > 0]
+            return positions.astype(np.int64), scores[positions]
+        data, indices, indptr = (retriever.scores[key] for key in ("data", "indices", "indptr"))
+        spans = [(int(indptr[i]), int(indptr[i + 1])) for i in ids]
+        docs, inverse = np.unique(np.concatenate([indices[a:b] for a, b in spans]), return_inverse=True)
+        scores = np.zeros(len(docs), dtype=np.float32)
+        offset = 0
+        for a, b in spans:
+            scores[inverse[offset: offset + b - a]] += data[a:b]   # a passage occurs once per token
+            offset += b - a
+        if allowed is not None:
+            _, keep, _ = np.intersect1d(docs, allowed, assume_unique=True, return_indices=True)
+            docs, scores = docs[keep], scores[keep]
+        keep = scores > 0
+        return docs[keep].astype(np.int64), scores[keep]
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of each passage for the (already tokenised) query."""
         vocab = self.retriever.vocab_dict

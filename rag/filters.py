@@ -1,7 +1,7 @@
 """Filters → a Chroma ``where`` clause and a keyword-side mask, checked against the index.
 
 Filtering happens before ranking on both sides (Chroma's ``where`` on the dense
-side, a boolean mask on the keyword side), so a filter never empties a top-k
+side, the allowed positions from ``filterindex`` on the keyword side), so a filter never empties a top-k
 that had matches further down.
 """
 
@@ -65,7 +65,12 @@ def chroma_where(filters: Filters) -> dict | None:
 
 
 def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, Story]) -> np.ndarray:
-    """True where a passage satisfies every filter kind."""
+    """True where a passage satisfies every filter kind.
+
+    The obvious per-passage check, kept as the reference the tests hold
+    :class:`~labstories.rag.filterindex.FilterIndex` to; search uses the
+    latter, whose cost follows the matches instead of the corpus size.
+    """
     mask = np.ones(len(passages), dtype=bool)
     for kind, values in filters.items():
         wanted = set(values)
@@ -87,24 +92,17 @@ class Relaxation:
     alternatives: list[tuple[str, int]] = field(default_factory=list)  # same-kind values that would match
 
 
-def relaxations(filters: Filters, passages: list[Passage], stories: dict[str, Story],
-                limit: int = 5) -> list[Relaxation]:
+def relaxations(filters: Filters, filter_index, limit: int = 5) -> list[Relaxation]:
     """For each active filter kind: how many passages match without it, and which of its values would.
 
     Search only comes back empty when no passage satisfies every filter, so the
-    diagnosis needs masks, not searches.
+    diagnosis needs counts, not searches; the index's filter structures
+    (:class:`rag.filterindex.FilterIndex`) give them without a pass over every passage.
     """
     found = []
     for kind, values in filters.items():
         others = Filters(**{k: v for k, v in filters.items() if k != kind})
-        mask = passage_mask(others, passages, stories)
-        counts: dict[str, int] = {}
-        for position in mask.nonzero()[0]:
-            passage = passages[int(position)]
-            options = passage.tags.get(kind, ()) if kind in TAG_KINDS else [getattr(stories[passage.story], kind)]
-            for value in options:
-                if value:
-                    counts[value] = counts.get(value, 0) + 1
+        counts = filter_index.value_counts(kind, others)
         best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        found.append(Relaxation(kind, list(values), int(mask.sum()), best))
+        found.append(Relaxation(kind, list(values), filter_index.count(others), best))
     return sorted(found, key=lambda r: -r.passages)

@@ -33,6 +33,7 @@ from . import filters as filtering
 from . import links
 from .errors import QueryError
 from .moments import SpeakingRate, moment, speaking_rate
+from .filterindex import FilterIndex
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
@@ -55,6 +56,22 @@ class RetrievalConfig:
     rrf_smoothing: float = 60.0
     #: Carry French/Spanish questions to English before searching.
     translate: bool = True
+    #: Corpus size up to which the candidate counts above hold; beyond it they grow
+    #: with the square root of the size (see :meth:`candidates_for`).
+    reference_size: int = 10_000
+
+    def candidates_for(self, base: int, size: int) -> int:
+        """Candidates per side for a corpus of ``size`` passages.
+
+        Below ``reference_size`` (the real archive has ~2,000 passages) the count is
+        ``base``, so rankings there are exactly the tuned ones. Above it the count
+        grows as sqrt(size / reference_size): a fixed 300 would be a shrinking share
+        of a growing archive, while a proportional count would make each query's
+        cost grow with the corpus again.
+        """
+        if size <= self.reference_size:
+            return base
+        return int(round(base * (size / self.reference_size) ** 0.5))
 
 
 @dataclass
@@ -80,6 +97,10 @@ class StoryIndex:
         self._position = {p.id: i for i, p in enumerate(state.passages)}
         self._stale = max(0, collection.count() - len(state.passages))
         self._reopening = threading.Lock()
+        #: Built once: a query's filter work then depends on its matches, not on the corpus.
+        self.filter_index = FilterIndex.build(state.passages, state.stories)
+        #: Section key of every passage, so grouping candidates is a list lookup.
+        self._section_keys = [section_key(p.story, p.section_start) for p in state.passages]
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None,
@@ -159,7 +180,7 @@ class StoryIndex:
 
     def relaxations(self, filters: Filters) -> list[filtering.Relaxation]:
         """Which filter to drop when ``filters`` leave nothing (see :func:`filtering.relaxations`)."""
-        return filtering.relaxations(filters, self.state.passages, self.state.stories)
+        return filtering.relaxations(filters, self.filter_index)
 
     # -- search -----------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
@@ -178,11 +199,12 @@ class StoryIndex:
         filters = self.resolve(filters)
         # French/Spanish questions meet English transcripts
         english = to_english(query).text if self.config.translate else query
-        mask = filtering.passage_mask(filters, self.state.passages, self.state.stories)
-        if not mask.any():
+        allowed = self.filter_index.positions(filters)  # None: no filter
+        available = len(self.state.passages) if allowed is None else len(allowed)
+        if not available:
             return Candidates({}, {}, {}, query_stems(english))
-        dense = best_per_group(self._dense(english, filters, int(mask.sum())), self._section_of)
-        keyword = best_per_group(self._keyword(english, mask), self._section_of)
+        dense = best_per_group(self._dense(english, filters, available), self._section_of)
+        keyword = best_per_group(self._keyword(english, allowed), self._section_of)
         shown = {key: position for key, position, _ in keyword}
         shown.update({key: position for key, position, _ in dense})  # prefer the best dense window
         return Candidates(
@@ -203,15 +225,15 @@ class StoryIndex:
         return ranked(boosted)
 
     def _section_of(self, position: int) -> str:
-        passage = self.state.passages[position]
-        return section_key(passage.story, passage.section_start)
+        return self._section_keys[position]
 
     def _dense(self, query: str, filters: Filters, available: int) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, filtered in Chroma."""
         vector = self.embedder.encode_query(query)
         # Vectors not (or no longer) live in this build — an update under way or
         # interrupted — may take places in Chroma's top n; ask for that many more.
-        n = min(self.config.dense_candidates, available) + self._stale
+        wanted = self.config.candidates_for(self.config.dense_candidates, len(self.state.passages))
+        n = min(wanted, available) + self._stale
         result = self._query(
             query_embeddings=[vector.tolist()], n_results=n,
             where=filtering.chroma_where(filters), include=["distances"],
@@ -258,15 +280,12 @@ class StoryIndex:
         story = self.state.passages[position].story
         return position if self.state.manifest.stories.get(story) == digest else None
 
-    def _keyword(self, query: str, mask: np.ndarray) -> list[tuple[int, float]]:
-        scores = self.state.keyword.scores(tokenize(query))
-        scores = np.where(mask, scores, 0.0)
-        n = min(self.config.keyword_candidates, int((scores > 0).sum()))
-        if n == 0:
-            return []
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top]
+    def _keyword(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """(passage position, BM25), best first, among the allowed positions only."""
+        positions, scores = self.state.keyword.matches(tokenize(query), allowed)
+        wanted = self.config.candidates_for(self.config.keyword_candidates, len(self.state.passages))
+        keep = top_positions(scores, min(wanted, len(scores)))
+        return [(int(positions[i]), float(scores[i])) for i in keep]
 
     def _hit(self, passage: Passage, score: float, stems: set[str], cosine: float | None = None) -> Hit:
         story = self.state.stories[passage.story]
@@ -284,3 +303,18 @@ class StoryIndex:
             link=links.story_link(story.id, at), at=at, interpolated=interpolated,
             cosine=None if cosine is None else round(cosine, 6),
         )
+
+
+def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` best scores, best first; ties (also at the cut) go to the lower index,
+    so the candidates do not depend on how numpy partitions. Linear in ``len(scores)`` plus n log n."""
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    if n < len(scores):
+        cut = -np.partition(-scores, n - 1)[n - 1]
+        above = np.flatnonzero(scores > cut)
+        tied = np.flatnonzero(scores == cut)[: n - len(above)]
+        chosen = np.concatenate([above, tied])
+    else:
+        chosen = np.arange(len(scores))
+    return chosen[np.lexsort((chosen, -scores[chosen]))]
