@@ -29,6 +29,9 @@ SETTINGS = (
     Setting("k", "LABSTORIES_K", 10, "Passages returned per search."),
     Setting("host", "LABSTORIES_HOST", "127.0.0.1", "Address the app listens on."),
     Setting("port", "LABSTORIES_PORT", 7860, "Port the app listens on."),
+    Setting("auth", "LABSTORIES_AUTH", (), "user:password allowed into the app (repeatable; in the variable, comma-separated); none: no login."),
+    Setting("auth_file", "LABSTORIES_AUTH_FILE", "", "File of user:password lines allowed into the app."),
+    Setting("max_story_bytes", "LABSTORIES_MAX_STORY_BYTES", 2_000_000, "Story files larger than this are skipped with a warning."),
 )
 
 
@@ -41,6 +44,9 @@ class Settings:
     k: int = 10
     host: str = "127.0.0.1"
     port: int = 7860
+    auth: tuple[str, ...] = ()
+    auth_file: str = ""
+    max_story_bytes: int = 2_000_000
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -65,6 +71,8 @@ class Settings:
                     raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
             elif kind in ("Path", Path):
                 value = Path(value).expanduser()
+            elif kind == "tuple[str, ...]":
+                value = tuple(value.split(",")) if isinstance(value, str) else tuple(value)
             converted[name] = value
         settings = replace(self, **converted)
         settings.check()
@@ -77,6 +85,8 @@ class Settings:
                 raise SettingsError(f"chroma URL {self.chroma_url!r} is not http(s)://host:port")
         if not 1 <= self.k <= 1000:
             raise SettingsError(f"k of {self.k} is out of range; use 1 to 1000")
+        if self.max_story_bytes < 1:
+            raise SettingsError(f"max story bytes of {self.max_story_bytes} must be at least 1")
         if self.batch_size < 1:
             raise SettingsError(f"batch size of {self.batch_size} must be at least 1")
 
@@ -90,6 +100,6 @@ def settings_table() -> str:
     rows = ["| setting | environment variable | default | what it does |", "|---|---|---|---|"]
     for s in SETTINGS:
         flag = "--" + s.name.replace("_", "-")
-        default = f"`{s.default}`" if s.default != "" else "(none)"
+        default = f"`{s.default}`" if s.default not in ("", ()) else "(none)"
         rows.append(f"| `{flag}` | `{s.env}` | {default} | {s.help} |")
     return "\n".join(rows)
