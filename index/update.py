@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import state, store
+from . import state, store, vectors
 from .embed import DIMENSION, MODEL_NAME, Embedder
 from .keyword import KeywordIndex
 from .passages import Chunking, story_passages
@@ -64,7 +64,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
-        scanned = scan(corpus, on_file=lambda _path: bar.update())
+        scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)
 
     old = state.read_manifest(data_dir)
     name = collection_name(chunking, MODEL_NAME + ":" + str(settings.model_path or "bundled"))
@@ -94,6 +94,8 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     keyword = KeywordIndex.build([p.keyword_text for p in passages])
     build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     state.write_build(data_dir, build, scanned.stories, scanned.elements, passages, keyword)
+    # A copy of the vectors beside the build: search on a read-only data folder (see index/vectors.py).
+    vectors.save(state.build_dir(data_dir, build), collection, [store.chroma_id(p.id, hashes[p.story]) for p in passages])
     state.switch_manifest(data_dir, state.Manifest(
         format=state.FORMAT_VERSION, model=MODEL_NAME, dimension=DIMENSION, chunking=asdict(chunking),
         collection=name, build=build, corpus=str(Path(corpus).resolve()), stories=hashes,

@@ -9,19 +9,20 @@ fusion, so one long section cannot fill the list with its windows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from labstories.index import store
+from labstories.index import store, vectors
 from labstories.index.embed import Embedder
 from labstories.index.keyword import tokenize
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
-from labstories.index.state import IndexState, load_state
-from labstories.index.vocabulary import parse_section_key, section_key
+from labstories.index.state import IndexState, build_dir, load_state
+from labstories.index.vocabulary import STORY_KINDS, parse_section_key, section_key
 
 from . import filters as filtering
 from . import links
@@ -29,6 +30,9 @@ from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, sto
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class QueryError(ValueError):
@@ -80,8 +84,7 @@ class StoryIndex:
     def open(cls, settings: Settings, embedder: Embedder | None = None,
              config: RetrievalConfig = RetrievalConfig()) -> "StoryIndex":
         state = load_state(Path(settings.data_dir))
-        client = store.open_client(Path(settings.data_dir), settings.chroma_url)
-        collection = store.get_collection(client, state.manifest.collection)
+        collection = _open_vectors(settings, state)
         embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
         return cls(settings, state, collection, embedder, config)
 
@@ -136,7 +139,8 @@ class StoryIndex:
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
         """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
-        query = (query or "").strip()
+        # Lone surrogates (from JSON "\ud800" or undecodable argv bytes) crash the tokenizer: make them U+FFFD.
+        query = _SURROGATE.sub("\ufffd", query or "").strip()
         if not query:
             raise QueryError("the query is empty; type a question, e.g. \"how did labs build trust?\"")
         filters = self.resolve(filters)
@@ -217,3 +221,21 @@ class StoryIndex:
             audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, passage.start),
             link=links.story_link(story.id, passage.start),
         )
+
+
+def _open_vectors(settings: Settings, state: IndexState):
+    """Chroma's collection; on a local folder Chroma cannot write (it writes even to read), the
+    build's own memory-mapped vectors searched exactly (see :mod:`index.vectors`)."""
+    data_dir = Path(settings.data_dir)
+    if settings.chroma_url or vectors.writable(data_dir / "chroma"):
+        client = store.open_client(data_dir, settings.chroma_url)
+        return store.get_collection(client, state.manifest.collection)
+    matrix = vectors.load(build_dir(data_dir, state.manifest.build))
+    if matrix is None or len(matrix) != len(state.passages):
+        raise store.StoreError(f"the index in {data_dir} is read-only and was built without its own copy of the "
+                               "vectors; run `labstories index PATH` once with write access")
+    hashes = state.manifest.stories
+    ids = [store.chroma_id(p.id, hashes.get(p.story, "")) for p in state.passages]
+    stories = state.stories
+    metadata = [{**{kind: getattr(stories[p.story], kind) for kind in STORY_KINDS}, **p.tags} for p in state.passages]
+    return vectors.ExactVectors(matrix, ids, metadata)

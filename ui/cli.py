@@ -2,32 +2,65 @@
 
 Each command is a thin function: read options into :class:`Settings`, call one
 library function, print. Library errors are typed; here they become one line
-on stderr and exit code 2, never a traceback.
+on stderr and exit code 2, never a traceback — and so do the operating
+system's refusals a user can cause and fix (a folder that cannot be written,
+a path that is a file, a port in use). Anything else is a bug: its traceback
+goes to a log file, and the one line names that file (exit code 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
+import tempfile
 import time
+import traceback
 from dataclasses import asdict
+from pathlib import Path
 
 from labstories.index import CorpusError, NoIndexError, Settings, SettingsError, StoreError
 from labstories.index.settings import SETTINGS
 from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 from . import console
+from .limits import clean_text
 
 USER_ERRORS = (CorpusError, NoIndexError, SettingsError, StoreError)
+#: OSError numbers a user causes and can fix: permissions, paths, a full disk, a busy port.
+USER_OS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.ENOENT, errno.ENOSPC,
+                  errno.EDQUOT, errno.EEXIST, errno.ENAMETOOLONG, errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.ELOOP}
+ERROR_LOG = "labstories-error.log"
 
 
 def _settings(args) -> Settings:
+    settings = _load_settings(args)
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise SettingsError(f"the data folder {settings.data_dir} is a file; give a folder with --data-dir")
+    return settings
+
+
+def _require_writable(settings: Settings) -> None:
+    """``index`` writes the data folder (and local Chroma's files): say so up front, by name."""
+    from labstories.index.vectors import writable
+
+    folder = Path(settings.data_dir).absolute()
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    chroma = folder / "chroma"
+    if not os.access(existing, os.W_OK) or (not settings.chroma_url and chroma.exists() and not writable(chroma)):
+        raise SettingsError(f"cannot write to the data folder {folder if existing == folder else existing}; "
+                            "`labstories index` needs write access (search and serve work on a read-only index)")
+
+
+def _load_settings(args) -> Settings:
     return Settings.load(
         data_dir=getattr(args, "data_dir", None), chroma_url=getattr(args, "chroma_url", None),
         model_path=getattr(args, "model_path", None), batch_size=getattr(args, "batch_size", None),
         k=getattr(args, "k", None), host=getattr(args, "host", None), port=getattr(args, "port", None),
+        auth=getattr(args, "auth", None), auth_file=getattr(args, "auth_file", None),
+        max_story_bytes=getattr(args, "max_story_bytes", None),
     )
 
 
@@ -49,6 +82,7 @@ def cmd_index(args) -> int:
     from labstories.index import update
 
     settings = _settings(args)
+    _require_writable(settings)
     report = update(args.path, settings, show_progress=not args.quiet)
     console.print_update(report, settings)
     return 0
@@ -70,13 +104,14 @@ def cmd_search(args) -> int:
     index = _open_index(settings)
     if args.queries:
         return _search_file(index, args, settings.k)
-    filters = Filters(**{kind.name: getattr(args, kind.param) for kind in KINDS})
-    hits = index.search(args.query, filters, settings.k)
+    query = clean_text(args.query)  # undecodable argv bytes arrive as lone surrogates
+    filters = Filters(**{kind.name: [clean_text(v) for v in getattr(args, kind.param)] for kind in KINDS})
+    hits = index.search(query, filters, settings.k)
     if args.json:
         for hit in hits:
             print(json.dumps(asdict(hit), ensure_ascii=False))
     else:
-        console.print_hits(hits, args.query, filters)
+        console.print_hits(hits, query, filters)
     return 0
 
 
@@ -89,10 +124,11 @@ def _search_file(index, args, k: int) -> int:
     for number, question, problem in question_lines(args.queries):
         hits = []
         if question is not None:
+            question.id, question.question = clean_text(question.id), clean_text(question.question)
             try:
                 hits = index.search(question.question, Filters.from_dict(question.filters), k)
-            except (FilterError, QueryError) as error:
-                problem = str(error)
+            except (FilterError, QueryError, ValueError, TypeError) as error:
+                problem = clean_text(str(error))
         ident = question.id if question is not None else f"line {number}"
         if problem:
             failed += 1
@@ -161,7 +197,12 @@ def cmd_serve(args) -> int:
     from labstories.index import Embedder, update
     from labstories.ui.app import serve
 
+    from labstories.ui.access import credentials
+    from labstories.ui.app import check_port
+
     settings = _settings(args)
+    credentials(settings.auth, settings.auth_file)  # bad credentials or a busy port: say so before indexing
+    check_port(settings.host, settings.port)
     embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
     if args.corpus:
         console.print_update(update(args.corpus, settings, embedder=embedder, show_progress=True), settings)
@@ -187,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", cmd_index)
     p.add_argument("path", help="archive folder (searched recursively for .md pages)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--max-story-bytes", type=int, help=f"{_help('max_story_bytes')} [env LABSTORIES_MAX_STORY_BYTES]")
 
     p = command("search", cmd_search)
     p.add_argument("query", nargs="?", help="the question")
@@ -212,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", nargs="?", help="archive folder to index before serving (optional once indexed)")
     p.add_argument("--host", help=f"{_help('host')} [env LABSTORIES_HOST]")
     p.add_argument("--port", type=int, help=f"{_help('port')} [env LABSTORIES_PORT]")
+    p.add_argument("--auth", action="append", metavar="USER:PASSWORD",
+                   help=f"{_help('auth')} [env LABSTORIES_AUTH]")
+    p.add_argument("--auth-file", help=f"{_help('auth_file')} [env LABSTORIES_AUTH_FILE]")
+    p.add_argument("--max-story-bytes", type=int, help=f"{_help('max_story_bytes')} [env LABSTORIES_MAX_STORY_BYTES]")
     return parser
 
 
@@ -226,21 +272,71 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from labstories.rag import EvalFileError, FilterError, QueryError
+    from labstories.ui.access import AccessError
+    from labstories.ui.app import PortError
 
     try:
         return args.func(args)
-    except (*USER_ERRORS, FilterError, QueryError, EvalFileError, console.UsageError) as error:
-        print(f"labstories {args.command}: {error}", file=sys.stderr)
-        return 2
+    except (*USER_ERRORS, FilterError, QueryError, EvalFileError, console.UsageError, AccessError,
+            PortError) as error:
+        return _fail(args.command, str(error))
+    except BrokenPipeError:  # `labstories search … | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the previous index is intact and the next `labstories index` finishes the job", file=sys.stderr)
         return 130
-    except Exception as error:  # the last line of defence: a message, not a traceback
-        if os.environ.get("LABSTORIES_DEBUG"):
-            raise
-        print(f"labstories {args.command}: unexpected {type(error).__name__}: {error} "
-              "(set LABSTORIES_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 1
+    except OSError as error:
+        if error.errno in USER_OS_ERRORS:
+            return _fail(args.command, _os_message(error))
+        return _unexpected(args, error)
+    except Exception as error:  # the last line of defence: a message and a log file, not a traceback
+        return _unexpected(args, error)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"labstories {command}: {clean_text(message)}", file=sys.stderr)
+    return 2
+
+
+def _os_message(error: OSError) -> str:
+    """``[Errno 13] Permission denied: 'x'`` → ``permission denied: x (check the folder's owner and mode)``."""
+    path = error.filename if error.filename is not None else ""
+    hint = {errno.EACCES: "check its owner and permissions", errno.EPERM: "check its owner and permissions",
+            errno.EROFS: "the file system is read-only", errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.ENOSPC: "free some disk space", errno.EADDRINUSE: "choose another --port"}.get(error.errno, "")
+    text = (error.strerror or str(error)).lower()
+    return f"{text}: {path}" + (f" ({hint})" if hint else "") if path else text + (f" ({hint})" if hint else "")
+
+
+def _unexpected(args, error: BaseException) -> int:
+    """A bug: the traceback goes to a log file (the data dir, else the temp dir), the line names it."""
+    if os.environ.get("LABSTORIES_DEBUG"):
+        raise error
+    log = _write_log(args, "".join(traceback.format_exception(error)))
+    where = f"details in {log}" if log else "set LABSTORIES_DEBUG=1 for the traceback"
+    print(f"labstories {args.command}: unexpected {type(error).__name__}: {clean_text(str(error))[:300]} ({where})",
+          file=sys.stderr)
+    return 1
+
+
+def _write_log(args, text: str) -> Path | None:
+    folders = []
+    try:
+        folders.append(Path(getattr(args, "data_dir", None) or os.environ.get("LABSTORIES_DATA") or ".labstories"))
+    except (TypeError, ValueError):
+        pass
+    folders.append(Path(tempfile.gettempdir()))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    for folder in folders:
+        path = folder / ERROR_LOG
+        try:
+            with path.open("a", encoding="utf-8", errors="replace") as log:
+                log.write(f"--- {stamp} labstories {args.command}\n{text}\n")  # not argv: it may hold --auth
+            return path.resolve()
+        except OSError:
+            continue
+    return None
 
 
 if __name__ == "__main__":
