@@ -24,7 +24,7 @@ from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
 from .access import credentials
 from .followups import Vocabulary, refine
 from .guard import RequestGuard
-from .limits import MAX_HISTORY, cut_link, cut_question
+from .limits import MAX_HISTORY, check_question, cut_link
 from .params import clean_filters, parse_params
 
 PAGE = 5          # passages per answer
@@ -67,12 +67,14 @@ class ChatApp:
     def respond(self, message, history, *args):
         """Enter in the text box: understand the message, search, append the answer."""
         *values, state = args
-        question = cut_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
+        question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
         message = question.text
         history = _history(history)
         conv = _conv(state)
-        notes: list[str] = [question.note] if question.note else []
+        notes: list[str] = []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
+        if question.note:  # too long: refused at no cost (see ui.limits)
+            return ("", history + [_bot(render.notice_html(question.note))], *_values(panel), asdict(conv), conv.link())
         if not message.strip():
             return ("", history + [_bot(render.notice_html("Type a question, e.g. “" + EXAMPLES[0] + "”"))],
                     *_values(panel), asdict(conv), conv.link())
@@ -236,7 +238,7 @@ def build_app(index: StoryIndex) -> gr.Blocks:
         answer_out = [chatbot, *dropdowns, state, url]
         ask = dict(fn=app.respond, inputs=[msg, chatbot, *dropdowns, state], outputs=[msg, *answer_out])
         msg.submit(**ask, api_name="chat").then(None, [url], None, js=SYNC_JS)
-        chatbot.example_select(_example, None, msg).then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
+        chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
         more_btn.click(app.more, [chatbot, state], answer_out, api_name="more", api_visibility="undocumented").then(
             None, [url], None, js=SYNC_JS)

@@ -3,7 +3,7 @@
 The app takes no files, yet Gradio serves ``POST /gradio_api/upload`` to
 anyone (an unauthenticated way to fill the disk) and parses any request body
 whole into memory. This layer answers before Gradio reads a byte: uploads get
-403, bodies over :data:`MAX_BODY` get 413. Question text inside an accepted
+403, bodies over :data:`MAX_BODY` get 413 (Content-Length checked before a byte is read). Question text inside an accepted
 body is cut later, in the handler (see :mod:`ui.limits`).
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 
-#: A chat request carries the visible conversation back; hundreds of answers fit in 8 MB.
-MAX_BODY = 8 * 1024 * 1024
+#: A chat request carries the visible conversation back: an answer's HTML is about 10 KB, so the
+#: :data:`ui.limits.MAX_HISTORY` messages kept fit in 1 MiB. Larger bodies are refused unread —
+#: the cheapest answer to a flood of megabyte questions, which cost the event loop to parse.
+MAX_BODY = 1024 * 1024
 _UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
 
 
@@ -31,7 +33,8 @@ class RequestGuard:
             return await _refuse(send, 403, "This app accepts no uploads.")
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _refuse(send, 413, f"Requests are limited to {self.max_body // (1024 * 1024)} MB.")
+            return await _refuse(send, 413, f"Requests are limited to {self.max_body:,} bytes; "
+                                            "questions to 500 characters.")
         return await self.app(scope, self._counted(receive, send), send)
 
     def _counted(self, receive, send):

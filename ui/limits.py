@@ -1,9 +1,9 @@
 """What the server accepts from one request: sizes, counts and characters, checked before any work.
 
 The browser's ``max_length`` is a courtesy; ``/gradio_api/call/*`` accepts
-anything. So every request is cut to these limits first — before follow-up
-detection, translation or embedding — and what was cut is said in a note,
-never silently. Text is also made safe to echo: lone surrogates (valid in a
+anything. So every request is held to these limits first — before follow-up
+detection, translation or embedding — and what was refused or cut is said in
+a note, never silently. Text is also made safe to echo: lone surrogates (valid in a
 Python ``str``, invalid in UTF-8 and in the JSON Gradio sends back) and
 control characters become U+FFFD or a space.
 """
@@ -35,11 +35,17 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(" ", _SURROGATE.sub("\ufffd", text))
 
 
-def cut_question(text: str) -> Cut:
-    """A chat question cleaned and cut to :data:`MAX_QUESTION` characters."""
+def check_question(text: str) -> Cut:
+    """A chat question cleaned — or, over :data:`MAX_QUESTION` characters, refused with a note.
+
+    Refused rather than cut: the text box stops at the same limit, so only a
+    script sends more, and answering the first 500 characters of a megabyte
+    would still cost a full search (embedding 500 characters is the dearest
+    step). A refusal costs nothing, so a flood of them cannot slow anyone down.
+    """
     if len(text) > MAX_QUESTION:
-        note = (f"Your question was {len(text):,} characters; only the first {MAX_QUESTION} were used.")
-        return Cut(clean_text(text[:MAX_QUESTION]), note)
+        return Cut("", f"Your question was {len(text):,} characters; questions are limited to {MAX_QUESTION}. "
+                       "Please shorten it and ask again.")
     return Cut(clean_text(text))
 
 
@@ -50,4 +56,4 @@ def cut_link(link: str) -> Cut:
     return Cut(link)
 
 
-__all__ = ["Cut", "MAX_HISTORY", "MAX_LINK", "MAX_PARAMS", "MAX_QUESTION", "clean_text", "cut_link", "cut_question"]
+__all__ = ["Cut", "MAX_HISTORY", "MAX_LINK", "MAX_PARAMS", "MAX_QUESTION", "check_question", "clean_text", "cut_link"]
