@@ -323,7 +323,10 @@ def serve(settings: Settings, embedder=None) -> None:
     check_port(settings.host, settings.port)  # it may have been taken while the model loaded
     login = f"; login required ({len(auth)} user{'s' if len(auth) != 1 else ''})" if auth else ""
     print(f"labstories is running on http://{settings.host}:{settings.port}/{login}  (Ctrl+C to stop)", flush=True)
-    launch(index, settings.host, settings.port, block=True, auth=auth)
+    try:
+        launch(index, settings.host, settings.port, block=True, auth=auth)
+    except OSError as error:  # taken in the instant between the check and the bind
+        raise PortError(f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port") from None
 
 
 # -- small helpers ---------------------------------------------------------------------
