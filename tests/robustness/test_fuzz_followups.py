@@ -7,6 +7,8 @@ import time
 
 from hypothesis import given, strategies as st
 
+import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
+
 from labstories.rag.records import Filters
 from labstories.ui.followups import Vocabulary, refine
 from labstories.ui.limits import MAX_QUESTION

@@ -8,6 +8,8 @@ import json
 
 from hypothesis import given, strategies as st
 
+import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
+
 from app_support import app_index, audio_server  # noqa: F401  (session fixtures)
 from labstories.ui.limits import MAX_PARAMS
 from labstories.ui.params import KNOWN, MAX_QUERY, MAX_T, parse_params

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
+import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
+
 from labstories.index.parse import ParseError, parse_story
 from labstories.index.passages import story_passages
 
