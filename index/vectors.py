@@ -29,8 +29,9 @@ FILE = "vectors.npy"
 def save(folder: Path, collection, ids: list[str], batch: int = 2000) -> None:
     """Fetch ``ids``' vectors from the collection (in this order) and write ``folder/vectors.npy``."""
     rows: dict[str, np.ndarray] = {}
-    for begin in range(0, len(ids), batch):
-        got = collection.get(ids=ids[begin: begin + batch], include=["embeddings"])
+    unique = list(dict.fromkeys(ids))  # two passages may share an id (and so one stored vector); Chroma refuses repeats
+    for begin in range(0, len(unique), batch):
+        got = collection.get(ids=unique[begin: begin + batch], include=["embeddings"])
         rows.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
     missing = [i for i in ids if i not in rows]
     if missing:
