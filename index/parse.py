@@ -67,9 +67,10 @@ def read_metadata(text: str) -> dict[str, list[str]]:
     """All ``[[key:value]]`` page metadata, values possibly spanning lines."""
     meta: dict[str, list[str]] = {}
     text = text.replace("\\[", "[").replace("\\]", "]")  # also when escaped in a heading
-    # A value may span lines, but not a blank line or another "[[": a lost "]]" must not swallow the page.
+    # A value may span lines and paragraphs, but not another "[[" or a heading: a lost "]]" must not
+    # swallow the page.
     for key, value in re.findall(
-        r"\[\[(ai_summary|audio|continent|country|type):((?:(?!\[\[|\n\s*\n).)*?)\]\]", text, flags=re.S
+        r"\[\[(ai_summary|audio|continent|country|type):((?:(?!\[\[|\n\s*#).)*?)\]\]", text, flags=re.S
     ):
         meta.setdefault(key, []).append(" ".join(unescape(value).split()))
     return meta
@@ -163,6 +164,11 @@ class _Builder:
         return self.sections
 
 
+def _opens_block(line: str) -> bool:
+    """A line that starts something new: a tag, metadata, timestamp or heading line."""
+    return line.lstrip().startswith(("[[", "\\[", "#", "**[", "**\\["))
+
+
 def clean_markup(text: str) -> str:
     """Stray ``[[``, ``]]``, ``##`` and mid-line timestamps out; every word stays."""
     return " ".join(_STRAY.sub(" ", text).split()) if ("[[" in text or "]]" in text or "##" in text) else text
@@ -190,12 +196,12 @@ def parse_story(text: str, path: Path | str) -> Story:
             continue
         meta_start = _META_START.match(line)
         if meta_start:
-            # Skip the metadata block — to its "]]", which may be a few lines on but not past a
-            # blank line (a lost "]]" must not swallow the story) — and keep what follows it.
+            # Skip the metadata block — to its "]]", which may be lines on but not past the next
+            # marker or heading (a lost "]]" must not swallow the story) — and keep what follows it.
             block, end = line, i
             if "]]" not in line:
                 k = i
-                while k < len(lines) and lines[k].strip() and "]]" not in lines[k]:
+                while k < len(lines) and "]]" not in lines[k] and not _opens_block(lines[k]):
                     k += 1
                 if k < len(lines) and "]]" in lines[k]:
                     block, end = " ".join([line, *lines[i: k + 1]]), k + 1

@@ -86,7 +86,7 @@ MUTATIONS = [_delete_brackets, _duplicate_tags, _truncate, _nul_bytes, _latin1, 
 # -- the oracle: words of the body text, by a rule independent of the parser ----------------
 def body_words(text: str) -> set[str]:
     """Words outside page metadata and tag lines. A metadata value ends at its ``]]`` or,
-    when that was lost, at the end of its line."""
+    when that was lost before the next marker or heading line, at the end of its line."""
     text = text.replace("\\[", "[").replace("\\]", "]")
     kept = []
     lines = text.splitlines()
@@ -99,9 +99,10 @@ def body_words(text: str) -> set[str]:
         meta = _META.search(line)
         while meta:
             close = line.find("]]", meta.end())
-            if close < 0:  # multi-line value: up to the "]]" in a following line, before a blank line
+            if close < 0:  # multi-line value: up to the "]]" in a following line, before the next marker
                 j = i
-                while j < len(lines) and lines[j].strip() and "]]" not in lines[j]:
+                while j < len(lines) and "]]" not in lines[j] and not lines[j].lstrip().startswith(
+                        ("[[", "#", "**[")):
                     j += 1
                 if j < len(lines) and "]]" in lines[j]:
                     line, i = line[:meta.start()] + " " + lines[j][lines[j].index("]]") + 2:], j + 1
