@@ -129,7 +129,7 @@ def test_damaged_stories_parse_without_losing_words_or_leaking_markers(story, mu
     try:
         parsed = parse_story(text, Path(stem + ".md"))
     except ParseError:  # typed, reported by scan with the file's name; only for a page with no story in it
-        untitled = re.sub(r"^# .*$", "", text, count=1, flags=re.M)
+        untitled = re.sub(r"^[ \t]*# .*$", "", text, count=1, flags=re.M)
         assert not re.search(r"^\s*\[\[type:\s*story\s*\]\]", text, re.M) or not body_words(untitled) - {"type", "story"}, \
             "a page typed story with text was refused"
         return
