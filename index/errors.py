@@ -92,7 +92,7 @@ class StoreError(LabstoriesError):
             return f"cannot reach the Chroma server at {self.url}" + (f" ({self.detail})" if self.detail else "")
         if self.problem == "missing_collection":
             return f"the index collection {self.collection} is missing from Chroma"
-        return f"Chroma cannot be used: {self.detail}"
+        return self.detail if self.problem == "unwritable" else f"Chroma cannot be used: {self.detail}"
 
 
 @dataclass(eq=False)

@@ -35,6 +35,10 @@ _TAG_LINE = re.compile(r"^\[\[(?P<kind>" + "|".join(TAG_KINDS) + r"):(?P<value>[
 _HEADING = re.compile(r"^#{1,6}\s*")
 _FENCED = re.compile(r"^```.*?^```", re.S | re.M)
 _UNESCAPE = re.compile(r"\\([^\w\s])")
+#: Page metadata written inside a paragraph (a joined or damaged line): read by read_metadata, not text.
+_INLINE_META = re.compile(r"\[\[(?:ai_summary|audio|continent|country|type):(?:(?!\[\[|\]\]).)*\]\]")
+#: Markup left in text by damaged pages (a lost bracket, a timestamp mid-line): never passage text.
+_STRAY = re.compile(r"\[\[\s*\d{1,2}:\d{1,2}(?::\d{1,2})?\s*\]*|\[\[|\]\]|#{2,}")
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +67,10 @@ def read_metadata(text: str) -> dict[str, list[str]]:
     """All ``[[key:value]]`` page metadata, values possibly spanning lines."""
     meta: dict[str, list[str]] = {}
     text = text.replace("\\[", "[").replace("\\]", "]")  # also when escaped in a heading
+    # A value may span lines and paragraphs, but not another "[[" or a heading: a lost "]]" must not
+    # swallow the page.
     for key, value in re.findall(
-        r"\[\[(ai_summary|audio|continent|country|type):(.*?)\]\]", text, flags=re.S
+        r"\[\[(ai_summary|audio|continent|country|type):((?:(?!\[\[|\n\s*#).)*?)\]\]", text, flags=re.S
     ):
         meta.setdefault(key, []).append(" ".join(unescape(value).split()))
     return meta
@@ -107,7 +113,7 @@ class _Builder:
             return
         raw = " ".join(line.strip() for line in self.buffer)
         self.buffer = []
-        text = unescape(raw)
+        text = clean_markup(unescape(_INLINE_META.sub(" ", raw)))
         start = None
         inline = _INLINE_TIME.match(text)
         if inline:
@@ -140,7 +146,7 @@ class _Builder:
         if not match["hashes"] and not match["bold"] and not _looks_like_question(rest):
             # "[[0:00]] OK, so my name is…": the answer itself, not a heading.
             heading, body = "", rest
-        self.sections.append(Section(start=start, end=None, heading=heading))
+        self.sections.append(Section(start=start, end=None, heading=clean_markup(heading)))
         if body:
             self.buffer.append(body)
             self.flush()
@@ -156,6 +162,16 @@ class _Builder:
         for current, following in zip(self.sections, self.sections[1:]):
             current.end = following.start
         return self.sections
+
+
+def _opens_block(line: str) -> bool:
+    """A line that starts something new: a tag, metadata, timestamp or heading line."""
+    return line.lstrip().startswith(("[[", "\\[", "#", "**[", "**\\["))
+
+
+def clean_markup(text: str) -> str:
+    """Stray ``[[``, ``]]``, ``##`` and mid-line timestamps out; every word stays."""
+    return " ".join(_STRAY.sub(" ", text).split()) if ("[[" in text or "]]" in text or "##" in text) else text
 
 
 def _looks_like_question(text: str) -> bool:
@@ -180,11 +196,20 @@ def parse_story(text: str, path: Path | str) -> Story:
             continue
         meta_start = _META_START.match(line)
         if meta_start:
-            # Skip the metadata block, however many lines it spans.
-            while "]]" not in line and i < len(lines):
-                line += lines[i]
-                i += 1
+            # Skip the metadata block — to its "]]", which may be lines on but not past the next
+            # marker or heading (a lost "]]" must not swallow the story) — and keep what follows it.
+            block, end = line, i
+            if "]]" not in line:
+                k = i
+                while k < len(lines) and "]]" not in lines[k] and not _opens_block(lines[k]):
+                    k += 1
+                if k < len(lines) and "]]" in lines[k]:
+                    block, end = " ".join([line, *lines[i: k + 1]]), k + 1
+            i = end
             builder.flush()
+            rest = block.split("]]", 1)[1].strip() if "]]" in block else ""
+            if rest:
+                lines.insert(i, rest)
             continue
         tag = _TAG_LINE.match(line)
         if tag:

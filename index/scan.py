@@ -3,7 +3,12 @@
 The archive's own ``pages/`` folder mixes ~9,600 pages of many types; only
 stories are indexed and element pages become the glossary. Every other page,
 and every file that cannot be read, is counted with its reason so nothing
-disappears silently.
+disappears silently. A story larger than ``max_bytes`` (the
+``max_story_bytes`` setting, 2 MB by default; the largest real story is
+about 100 KB) is skipped by name before it is parsed: one 20 MB single-line
+story would otherwise hold up the whole run for minutes. Element pages are
+larger (embedded images, up to 4 MB) and cheap to read, so only a sanity cap
+(:data:`MAX_PAGE_BYTES`) applies to every page, before it is read.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from .errors import CorpusError
 from .parse import ParseError, page_type, parse_story, split_stem
 from .records import Element, Story
 from .vocabulary import ROLE_NAMES
+
+MAX_STORY_BYTES = 2_000_000
+MAX_PAGE_BYTES = 64_000_000
 
 
 @dataclass
@@ -54,9 +62,12 @@ def markdown_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_text(path: Path) -> tuple[str | None, bytes, str | None]:
-    """(text, raw bytes, problem): text is None when the file is unusable."""
+def read_text(path: Path, max_bytes: int = MAX_PAGE_BYTES) -> tuple[str | None, bytes, str | None]:
+    """(text, raw bytes, problem): text is None when the file is unusable or too large."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, b"", f"is {_size(size)}, over the {_size(max_bytes)} limit for any page"
         raw = path.read_bytes()
     except OSError as error:
         return None, b"", f"cannot be read ({error.strerror or error})"
@@ -68,8 +79,9 @@ def read_text(path: Path) -> tuple[str | None, bytes, str | None]:
         return None, raw, f"is not UTF-8 (bad byte at offset {error.start}); re-save it as UTF-8"
 
 
-def scan(root: Path | str, on_file=None) -> ScanResult:
-    """Classify and parse every page under root. ``on_file`` is called per file (progress)."""
+def scan(root: Path | str, on_file=None, max_bytes: int = MAX_STORY_BYTES) -> ScanResult:
+    """Classify and parse every page under root. ``on_file`` is called per file (progress);
+    files over ``max_bytes`` are listed in ``problems`` unread."""
     paths = markdown_files(Path(root))
     if not paths:
         raise CorpusError(Path(root), "empty")
@@ -83,7 +95,11 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
             result.problems.append(Skipped(str(path), problem))
             continue
         kind = page_type(text)
-        if kind == "story":
+        if kind == "story" and len(raw) > max_bytes:
+            result.problems.append(Skipped(str(path), (
+                f"is {_size(len(raw))}, over the {_size(max_bytes)} limit for a story; "
+                "split it, or raise --max-story-bytes / LABSTORIES_MAX_STORY_BYTES")))
+        elif kind == "story":
             _add_story(result, path, text, raw, seen_ids)
         elif kind in ELEMENT_TYPES:
             result.elements.append(parse_element(text, path))
@@ -93,6 +109,10 @@ def scan(root: Path | str, on_file=None) -> ScanResult:
         else:
             result.other_types[kind or "untyped"] += 1
     return result
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def _named_like_a_story(path: Path) -> bool:

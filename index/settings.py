@@ -27,6 +27,12 @@ def _setting(default: Any, env: str, help: str, commands: tuple[str, ...] = ALL,
     return field(default=default, metadata={"env": env, "help": help, "commands": commands, "check": check})
 
 
+def _at_least(low: int):
+    def check(value: int):
+        return None if value >= low else ("is too small", f"at least {low}")
+    return check
+
+
 def _between(low: int, high: int):
     def check(value: int):
         return None if low <= value <= high else ("is out of range", f"{low} to {high}")
@@ -59,6 +65,14 @@ class Settings:
     host: str = _setting("127.0.0.1", "LABSTORIES_HOST", "Address the app listens on.", commands=("serve",))
     port: int = _setting(7860, "LABSTORIES_PORT", "Port the app listens on.", commands=("serve",),
                          check=_between(1, 65535))
+    auth: tuple[str, ...] = _setting((), "LABSTORIES_AUTH",
+                                     "user:password allowed into the app (repeatable; in the variable, "
+                                     "comma-separated); none: no login.", commands=("serve",))
+    auth_file: str = _setting("", "LABSTORIES_AUTH_FILE", "File of user:password lines allowed into the app.",
+                              commands=("serve",))
+    max_story_bytes: int = _setting(2_000_000, "LABSTORIES_MAX_STORY_BYTES",
+                                    "Story files larger than this are skipped with a warning.",
+                                    commands=("index", "serve"), check=_at_least(1))
     public_url: str = _setting("", "LABSTORIES_PUBLIC_URL",
                                "The app's public address (behind a proxy); copied and Markdown links are "
                                "absolute against it.", commands=("search", "serve"), check=_http_url)
@@ -98,7 +112,15 @@ class Setting:
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
+    @property
+    def repeatable(self) -> bool:
+        """A list setting: the flag may be given several times, the variable holds a comma-separated list."""
+        return self.type == tuple[str, ...]
+
     def convert(self, value: Any, source: str = "") -> Any:
+        if self.repeatable:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(item.strip() for item in items if item.strip())
         if self.type is int and not isinstance(value, int):
             try:
                 return int(str(value).strip())
@@ -131,7 +153,7 @@ def settings_table() -> str:
     """The README's settings table, generated so the docs cannot drift from the code."""
     rows = ["| setting | environment variable | default | commands | what it does |", "|---|---|---|---|---|"]
     for s in SETTINGS:
-        default = f"`{s.default}`" if s.default != "" else "(none)"
+        default = f"`{s.default}`" if s.default not in ("", ()) else "(none)"
         commands = "all" if s.commands == ALL else ", ".join(f"`{c}`" for c in s.commands)
         rows.append(f"| `{s.flag}` | `{s.env}` | {default} | {commands} | {s.help} |")
     return "\n".join(rows)

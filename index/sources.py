@@ -20,7 +20,7 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from . import state, store
+from . import state, store, vectors
 from .keyword import KeywordIndex
 from .records import Element, Passage, Story
 from .settings import Settings
@@ -52,9 +52,12 @@ class LocalSource:
         return str(self.data_dir / "chroma")
 
     def publish(self, manifest: Manifest, stories: list[Story], elements: list[Element],
-                passages: list[Passage]) -> None:
+                passages: list[Passage], collection=None) -> None:
         keyword = KeywordIndex.build([p.keyword_text for p in passages])
-        manifest.files = state.write_build(self.data_dir, manifest.build, stories, elements, passages, keyword)
+        # A copy of the vectors beside the build: search on a read-only data folder (see index/vectors.py).
+        matrix = None if collection is None else vectors.fetch(
+            collection, [store.chroma_id(p.id, manifest.stories[p.story]) for p in passages])
+        manifest.files = state.write_build(self.data_dir, manifest.build, stories, elements, passages, keyword, matrix)
         state.switch_manifest(self.data_dir, manifest)
 
     def clean(self, keep: str) -> None:
@@ -106,7 +109,7 @@ class ServerSource:
         return f"the Chroma server at {self.settings.chroma_url}"
 
     def publish(self, manifest: Manifest, stories: list[Story], elements: list[Element],
-                passages: list[Passage]) -> None:
+                passages: list[Passage], collection=None) -> None:
         meta = store.meta_collection(self.client, create=True)
         for key, records in (("stories", stories), ("glossary", elements)):
             text = json.dumps([asdict(r) for r in records], ensure_ascii=False)
@@ -191,6 +194,8 @@ def _passage(passage_id: str, text: str, meta: dict, story: Story) -> Passage:
         id=passage_id, story=story.id, section_start=meta["section"], start=meta["start"], text=text,
         embed_text=f"{context}\n{text}" if context else text, keyword_text=f"{heading}\n{text}",
         tags={kind: list(meta.get(kind, [])) for kind in TAG_KINDS}, window=meta["window"],
+        words_before=int(meta.get("words_before", 0)), span_words=int(meta.get("span_words", 0)),
+        span_end=meta.get("span_end"),
     )
 
 

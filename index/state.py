@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import DamagedIndexError, NoIndexError
+from . import vectors
 from .keyword import KeywordIndex
 from .records import Element, Paragraph, Passage, Section, Story
 
@@ -97,8 +98,11 @@ def build_dir(data_dir: Path, build: str) -> Path:
 
 
 def write_build(data_dir: Path, build: str, stories: list[Story], elements: list[Element],
-                passages: list[Passage], keyword: KeywordIndex) -> dict[str, str]:
-    """Write a build folder; returns the checksum of each file for the manifest."""
+                passages: list[Passage], keyword: KeywordIndex, matrix=None) -> dict[str, str]:
+    """Write a build folder; returns the checksum of each file for the manifest.
+
+    ``matrix``: the passages' vectors, row by row, kept beside the build so a
+    read-only data folder can still be searched (:mod:`index.vectors`)."""
     folder = build_dir(data_dir, build)
     if folder.exists():
         shutil.rmtree(folder)
@@ -107,6 +111,8 @@ def write_build(data_dir: Path, build: str, stories: list[Story], elements: list
     _dump(folder / "glossary.json", [asdict(e) for e in elements])
     _dump(folder / "passages.json", [asdict(p) for p in passages])
     keyword.save(folder / "keyword")
+    if matrix is not None:
+        vectors.write(folder, matrix)
     return checksums(folder)
 
 

@@ -84,7 +84,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
-        scanned = scan(corpus, on_file=lambda _path: bar.update())
+        scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)
 
     fixed: list[str] = []
     if rebuild:
@@ -122,7 +122,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
         format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
         collection=name, build=build, corpus=report.corpus, stories=hashes,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    ), scanned.stories, scanned.elements, passages)
+    ), scanned.stories, scanned.elements, passages, collection)
 
     # The new index is live; now clear what nothing points at any more.
     wanted = {store.chroma_id(p.id, hashes[p.story]) for p in passages}

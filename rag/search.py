@@ -12,6 +12,7 @@ The numbers behind these choices are in docs/retrieval.md.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,15 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from labstories.index import store
+from labstories.index import store, vectors
 from labstories.index.embed import Embedder
-from labstories.index.errors import DamagedIndexError, NoIndexError
+from labstories.index.errors import DamagedIndexError, NoIndexError, StoreError
 from labstories.index.keyword import tokenize
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
 from labstories.index.sources import open_source
-from labstories.index.state import IndexState
-from labstories.index.vocabulary import parse_section_key, section_key
+from labstories.index.state import IndexState, build_dir
+from labstories.index.vocabulary import STORY_KINDS, parse_section_key, section_key
 
 from . import filters as filtering
 from . import links
@@ -38,6 +39,9 @@ from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, sto
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,8 @@ class StoryIndex:
         source = source or open_source(settings)
         for attempt in (1, 2):
             state = source.load()
-            client = store.open_client(Path(settings.data_dir), settings.chroma_url)
-            collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
-            hashes = state.manifest.stories
             try:
-                store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.story]) for p in state.passages},
-                                    source.vectors_at())
+                collection = _open_vectors(settings, state, source)
                 break
             except DamagedIndexError:
                 if attempt == 2 or source.version() == state.version:
@@ -193,7 +193,8 @@ class StoryIndex:
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
         """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
-        query = (query or "").strip()
+        # Lone surrogates (from JSON "\ud800" or undecodable argv bytes) crash the tokenizer: make them U+FFFD.
+        query = _SURROGATE.sub("\ufffd", query or "").strip()
         if not query:
             raise QueryError("empty")
         filters = self.resolve(filters)
@@ -259,7 +260,7 @@ class StoryIndex:
         try:
             return collection.query(**kwargs)
         except Exception:
-            if self.settings.chroma_url:
+            if self.settings.chroma_url or isinstance(collection, vectors.ExactVectors):
                 raise
         return self._reopen(collection).query(**kwargs)
 
@@ -318,3 +319,26 @@ def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
     else:
         chosen = np.arange(len(scores))
     return chosen[np.lexsort((chosen, -scores[chosen]))]
+
+
+def _open_vectors(settings: Settings, state: IndexState, source):
+    """Chroma's collection, checked against the build; on a local folder Chroma cannot
+    write (it writes even to read), the build's own memory-mapped vectors searched
+    exactly (see :mod:`index.vectors`)."""
+    data_dir = Path(settings.data_dir)
+    if settings.chroma_url or vectors.writable(data_dir / "chroma"):
+        client = store.open_client(data_dir, settings.chroma_url)
+        collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
+        hashes = state.manifest.stories
+        store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.story]) for p in state.passages},
+                            source.vectors_at())
+        return collection
+    matrix = vectors.load(build_dir(data_dir, state.manifest.build))
+    if matrix is None or len(matrix) != len(state.passages):
+        raise StoreError("unwritable", detail=f"the index in {data_dir} is read-only and was built without "
+                                              "its own copy of the vectors")
+    hashes = state.manifest.stories
+    ids = [store.chroma_id(p.id, hashes.get(p.story, "")) for p in state.passages]
+    stories = state.stories
+    metadata = [{**{kind: getattr(stories[p.story], kind) for kind in STORY_KINDS}, **p.tags} for p in state.passages]
+    return vectors.ExactVectors(matrix, ids, metadata)

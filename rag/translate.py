@@ -94,8 +94,9 @@ def detect_language(text: str) -> str:
     return language if votes[language] > votes["en"] else "en"
 
 
-def to_english(text: str) -> Translation:
-    language = detect_language(text)
+def to_english(text: str, language: str | None = None) -> Translation:
+    """``language`` ("fr"/"es") skips detection, for words too few to detect (chat follow-ups)."""
+    language = language or detect_language(text)
     if language == "en":
         return Translation("en", text)
     phrases, words, stems = _glossary()[language]

@@ -29,7 +29,7 @@ QUESTIONS = ("how did experimenters run pilots with small budgets?", "how did th
 #: Every file (or folder) a local data folder holds; a test checks that the list is complete.
 PATTERNS = (
     "manifest.json",
-    "builds/*/stories.json", "builds/*/glossary.json", "builds/*/passages.json",
+    "builds/*/stories.json", "builds/*/glossary.json", "builds/*/passages.json", "builds/*/vectors.npy",
     "builds/*/keyword/params.index.json", "builds/*/keyword/vocab.index.json",
     "builds/*/keyword/data.csc.index.npy", "builds/*/keyword/indices.csc.index.npy",
     "builds/*/keyword/indptr.csc.index.npy",

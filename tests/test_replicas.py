@@ -47,7 +47,11 @@ def linked(answer: str) -> list[tuple[str, int]]:
 
 
 def own_search(index: StoryIndex, question: str) -> list[tuple[str, int]]:
-    return [(h.story, h.start) for h in index.search(question, k=5)]
+    """The (story, moment) pairs in the order the app shows them: grouped by story, best first."""
+    from labstories.rag.grouping import group_by_story
+
+    shown = [(h.story, h.at) for group in group_by_story(index.search(question, k=30)) for h in group.hits]
+    return list(dict.fromkeys(shown))[:5]
 
 
 def ask(client, question: str) -> str:

@@ -25,10 +25,13 @@ from labstories.rag.snippets import query_stems
 from labstories.rag.strength import assess
 
 from . import render
+from .access import credentials
 from .assets import BASE_JS, CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
-from .followups import Vocabulary, refine
-from .messages import for_web
 from .display import plural
+from .followups import Vocabulary, refine
+from .guard import RequestGuard
+from .limits import MAX_HISTORY, check_question, cut_link
+from .messages import for_web
 from .params import clean_filters, parse_params
 
 RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
@@ -46,13 +49,16 @@ class Conversation:
     address the page was opened at (copied links and Markdown are absolute against it).
 
     Hits are not kept (sessions would hold megabytes); "more" runs the same
-    deterministic search again and takes the next page.
+    deterministic search again and takes the next page. ``from_messages`` is
+    the part of ``filters`` that chat messages set rather than the panel: a
+    new question drops it (see :mod:`ui.followups`).
     """
 
     query: str = ""
     filters: dict = field(default_factory=dict)
     shown: int = 0
     base: str = ""
+    from_messages: dict = field(default_factory=dict)
 
     def link(self) -> str:
         return links.answer_link(self.query, Filters.from_dict(self.filters)) if self.query else ""
@@ -100,25 +106,28 @@ class ChatApp:
     def respond(self, message, history, *args):
         """Enter in the text box: understand the message, search, append the answer."""
         *values, state = args
-        message = _text(message)
-        history = list(history or [])
+        question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
+        message = question.text
+        history = _history(history)
         conv = _conv(state)
         notes: list[str] = []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
+        if question.note:  # too long: refused at no cost (see ui.limits)
+            return ("", history + [_bot(render.notice_html(question.note))], *_values(panel), asdict(conv), conv.link())
         if not message.strip():
             return ("", history + [_bot(render.notice_html("Type a question, e.g. “" + EXAMPLES[0] + "”"))],
                     *_values(panel), asdict(conv), conv.link())
-        step = refine(message, conv.query, panel, self.vocabulary)
+        step = refine(message, conv.query, panel, self.vocabulary, Filters.from_dict(conv.from_messages))
         history.append({"role": "user", "content": render.esc(message)})
         if step.more:
             return ("", *self._more(history, conv))
         notes.extend(_understood(step))
-        return ("", *self._answer(history, step.query, step.filters, notes, conv.base))
+        return ("", *self._answer(history, step.query, step.filters, notes, conv.base, step.from_messages))
 
     @_one_index
     def more(self, history, state):
         """The next page of passages for the last question."""
-        return self._more(list(history or []), _conv(state))
+        return self._more(_history(history), _conv(state))
 
     @_one_index
     def rerun(self, history, *args):
@@ -126,20 +135,22 @@ class ChatApp:
         *values, state = args
         conv, notes = _conv(state), []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
-        history = list(history or [])
+        history = _history(history)
         if not conv.query:
             note = "Filters set; they apply to your next question."
             return (history + [_bot(render.notice_html(note))], *_values(panel), asdict(conv), links.answer_link("", panel))
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
         return self._answer(history, conv.query, panel, notes, conv.base)
 
-    def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = ""):
+    def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = "",
+                from_messages: Filters | None = None):
         try:
             hits = self.index.search(query, filters, RETRIEVE)
         except (QueryError, FilterError) as error:
             history.append(_bot(render.notice_html(for_web(error))))
             return (history, *_values(filters), asdict(Conversation(base=base)), "")
-        conv = Conversation(query, {k: v for k, v in filters.items()}, 0, base)
+        conv = Conversation(query, {k: v for k, v in filters.items()}, 0, base,
+                            {k: v for k, v in (from_messages or Filters()).items()})
         answer = self._page(conv, filters, hits, notes)
         answer.strength = assess(self.index, query, filters, hits) if hits else None
         answer.relaxations = self.index.relaxations(filters) if not hits else []
@@ -196,10 +207,12 @@ class ChatApp:
     @_one_index
     def open_link(self, link: str):
         """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open)."""
-        return self._open(parse_qsl((link or "").lstrip("?"), keep_blank_values=True))
+        link = cut_link(_text(link))
+        return self._open(parse_qsl(link.text.lstrip("?"), keep_blank_values=True), notes=[link.note] if link.note else [])
 
-    def _open(self, pairs, base: str = ""):
+    def _open(self, pairs, base: str = "", notes: list[str] = ()):
         request = parse_params(pairs, self.index.facets, self.index.state.stories)
+        request.notes[:0] = notes
         history: list[dict] = []
         if request.notes:
             history.append(_bot(render.notice_html(" ".join(request.notes))))
@@ -218,7 +231,7 @@ class ChatApp:
     @_one_index
     def open_story(self, key: str):
         """A story link clicked in an answer: show the story in the app."""
-        request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
+        request = parse_params(parse_qsl(cut_link(_key(key)).text.lstrip("?")), self.index.facets, self.index.state.stories)
         if not request.story:
             return gr.update(), gr.update(), gr.update(), gr.update()
         story = self.index.story(request.story)
@@ -239,7 +252,7 @@ class ChatApp:
     @_one_index
     def show_glossary(self, key: str):
         """A tag chip clicked: the element's definition and a "filter by this" button."""
-        pairs = parse_qsl(_key(key).lstrip("?"))
+        pairs = parse_qsl(cut_link(_key(key)).text.lstrip("?"))
         kind, value = next(((KIND_BY_PARAM[n].name, v) for n, v in pairs if n in KIND_BY_PARAM), (None, None))
         if kind is None or value not in self.index.facets.get(kind, {}):
             return gr.update(visible=False), "", None, gr.update()
@@ -300,9 +313,12 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         answer_out = [chatbot, *dropdowns, state, url]
         ask = dict(fn=app.respond, inputs=[msg, chatbot, *dropdowns, state], outputs=[msg, *answer_out])
         msg.submit(**ask, api_name="chat").then(None, [url], None, js=SYNC_JS)
-        chatbot.example_select(_example, None, msg).then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
-        more_btn.click(app.more, [chatbot, state], answer_out, api_name="more").then(None, [url], None, js=SYNC_JS)
-        apply_btn.click(app.rerun, [chatbot, *dropdowns, state], answer_out, api_name="rerun").then(
+        chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
+        # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
+        more_btn.click(app.more, [chatbot, state], answer_out, api_name="more", api_visibility="undocumented").then(
+            None, [url], None, js=SYNC_JS)
+        apply_btn.click(app.rerun, [chatbot, *dropdowns, state], answer_out, api_name="rerun",
+                        api_visibility="private").then(
             None, [url], None, js=SYNC_JS)
         clear_btn.click(lambda: [[] for _ in FILTER_KINDS], None, dropdowns, api_name=False).then(
             app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
@@ -312,7 +328,7 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(None, [url], None, js=SYNC_JS)
         narrow_key.change(app.narrow, [narrow_key, chatbot, state], answer_out, api_name=False).then(
             None, [url], None, js=SYNC_JS)
-        gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open")
+        gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open", api_visibility="undocumented")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
             None, [url], None, js=SYNC_JS)
         back.click(app.close_story, [state], [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
@@ -325,20 +341,52 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
 
 
 def launch_options() -> dict:
-    """What gradio 6 takes at ``launch()``: theme (system fonts, nothing fetched), CSS, the script."""
+    """What gradio 6 takes at ``launch()``: theme (system fonts, nothing fetched), CSS, the script,
+    and the server's limits: no uploads (``max_file_size=0`` and :class:`ui.guard.RequestGuard`),
+    bounded request bodies, no run history kept in browsers."""
+    from starlette.middleware import Middleware
+
     theme = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
                               font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
     return dict(theme=theme, css=CSS, head=JS, footer_links=[], ssr_mode=False, pwa=False, mcp_server=False,
-                show_error=False)
+                show_error=False, max_file_size=0, run_history=False,
+                app_kwargs={"middleware": [Middleware(RequestGuard)]})
 
 
-def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = True):
-    """Build and start the app; returns the Blocks (running in a thread when ``block`` is False)."""
+def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = True,
+           auth: list[tuple[str, str]] | None = None):
+    """Build and start the app; returns the Blocks (running in a thread when ``block`` is False).
+
+    With ``auth`` (user, password) pairs, Gradio's login guards the page and the API."""
     demo = build_app(index)
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
-                **launch_options())
+                auth=auth or None, **launch_options())
     return demo
+
+
+class PortError(OSError):
+    """The app cannot listen where it was asked to (port in use, address not available)."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Bind and release ``host:port`` so a busy port is reported before "running on …" is printed."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise PortError(f"port {port} is out of range; use 1 to 65535 (--port / LABSTORIES_PORT)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise PortError(f"cannot listen on {host}: {error.strerror} (--host / LABSTORIES_HOST)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as error:
+            raise PortError(f"cannot listen on {host}:{port}: {error.strerror or error}; "
+                            "choose another with --port or stop what is using it") from None
 
 
 def serve(settings: Settings, embedder=None) -> None:
@@ -347,12 +395,18 @@ def serve(settings: Settings, embedder=None) -> None:
     A finished ``labstories index`` (here or, with a Chroma server, on any
     machine) is picked up within seconds, between two requests.
     ``embedder`` lets a caller that just indexed share its loaded model."""
+    auth = credentials(settings.auth, settings.auth_file)   # a bad entry fails before anything loads
+    check_port(settings.host, settings.port)
     live = LiveIndex.open(settings, embedder=embedder)
     live.current.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
-    print(f"labstories is running on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)", flush=True)
+    check_port(settings.host, settings.port)  # it may have been taken while the model loaded
+    login = f"; login required ({len(auth)} user{'s' if len(auth) != 1 else ''})" if auth else ""
+    print(f"labstories is running on http://{settings.host}:{settings.port}/{login}  (Ctrl+C to stop)", flush=True)
     live.start()
     try:
-        launch(live, settings.host, settings.port, block=True)
+        launch(live, settings.host, settings.port, block=True, auth=auth)
+    except OSError as error:  # taken in the instant between the check and the bind
+        raise PortError(f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port") from None
     finally:
         live.stop()
 
@@ -370,12 +424,18 @@ def _example(evt: gr.SelectData) -> str:
 
 
 def _text(message) -> str:
-    """Browser messages may arrive as content blocks; gradio_client sends a string."""
+    """Browser messages may arrive as content blocks; gradio_client sends a string. Anything else
+    an API caller sends becomes text too (and is cut to size by the caller)."""
     if isinstance(message, dict):
         return str(message.get("text", ""))
     if isinstance(message, list):
-        return " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in message)
+        return " ".join(str(b.get("text", "")) if isinstance(b, dict) else str(b) for b in message[:20])
     return str(message or "")
+
+
+def _history(history) -> list:
+    """The conversation a client sent back, bounded: the newest :data:`MAX_HISTORY` messages."""
+    return list(history)[-MAX_HISTORY:] if isinstance(history, list) else []
 
 
 def _bot(html: str) -> dict:
@@ -392,7 +452,7 @@ def _values(filters: Filters) -> list[list[str]]:
 
 def _key(key: str) -> str:
     """Bridge values carry a nonce after \\x01 so repeated clicks still register as changes."""
-    return (key or "").split("\x01", 1)[0]
+    return _text(key).split("\x01", 1)[0]
 
 
 def _understood(step) -> list[str]:
@@ -407,4 +467,4 @@ def _understood(step) -> list[str]:
     return notes
 
 
-__all__ = ["ChatApp", "Conversation", "build_app", "launch", "launch_options", "serve"]
+__all__ = ["ChatApp", "Conversation", "PortError", "build_app", "check_port", "launch", "launch_options", "serve"]

@@ -2,30 +2,46 @@
 
 Each command is a thin function: read options into :class:`Settings`, call one
 library function, print. Library errors are typed; here they become one line
-on stderr and exit code 2, never a traceback.
+on stderr and exit code 2, never a traceback — and so do the operating
+system's refusals a user can cause and fix (a folder that cannot be written,
+a path that is a file, a port in use). Anything else is a bug: its traceback
+goes to a log file, and the one line names that file (exit code 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
+import tempfile
 import time
+import traceback
 from dataclasses import asdict
+from pathlib import Path
 
 from labstories.index import LabstoriesError, Settings
 from labstories.index.settings import SETTINGS
 from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 from . import console
+from .limits import clean_text
 from .messages import for_cli
+
+#: OSError numbers a user causes and can fix: permissions, paths, a full disk, a busy port.
+USER_OS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.ENOENT, errno.ENOSPC,
+                  errno.EDQUOT, errno.EEXIST, errno.ENAMETOOLONG, errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.ELOOP}
+ERROR_LOG = "labstories-error.log"
 
 
 def _settings(args) -> Settings:
     """Flags the command was given (None when absent) over environment variables over defaults."""
     given = {s.name: getattr(args, s.name, None) for s in SETTINGS}
-    return Settings.load(**given | {"corpus": _corpus_argument(args)})
+    settings = Settings.load(**given | {"corpus": _corpus_argument(args)})
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise console.UsageError(f"the data folder {settings.data_dir} is a file; give a folder with --data-dir")
+    return settings
 
 
 def _corpus_argument(args) -> str | None:
@@ -34,6 +50,18 @@ def _corpus_argument(args) -> str | None:
     if path and option and path != option:
         raise console.UsageError("give the archive folder as PATH or --corpus, not both")
     return path or option
+
+
+def _require_writable(settings: Settings) -> None:
+    """``index`` writes the data folder (and local Chroma's files): say so up front, by name."""
+    from labstories.index.vectors import writable
+
+    folder = Path(settings.data_dir).absolute()
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    chroma = folder / "chroma"
+    if not os.access(existing, os.W_OK) or (not settings.chroma_url and chroma.exists() and not writable(chroma)):
+        raise console.UsageError(f"cannot write to the data folder {folder if existing == folder else existing}; "
+                                 "`labstories index` needs write access (search and serve work on a read-only index)")
 
 
 def _open_index(settings: Settings):
@@ -58,6 +86,7 @@ def cmd_index(args) -> int:
     from labstories.index.snapshot import chosen_corpus
 
     settings = _settings(args)
+    _require_writable(settings)
     report = update(chosen_corpus(settings), settings, show_progress=not args.quiet, rebuild=args.rebuild)
     console.print_update(report, settings)
     return 0
@@ -85,8 +114,9 @@ def cmd_search(args) -> int:
     index = _open_index(settings)
     if args.queries:
         return _search_file(index, args, settings.k)
-    filters = Filters(**{kind.name: getattr(args, kind.param) for kind in KINDS})
-    hits = index.search(args.query, filters, settings.k)
+    query = clean_text(args.query)  # undecodable argv bytes arrive as lone surrogates
+    filters = Filters(**{kind.name: [clean_text(v) for v in getattr(args, kind.param)] for kind in KINDS})
+    hits = index.search(query, filters, settings.k)
     if args.json:
         for hit in hits:
             print(json.dumps(asdict(hit), ensure_ascii=False))
@@ -95,7 +125,7 @@ def cmd_search(args) -> int:
     elif args.by_story:
         console.print_stories(hits, args.query, filters)
     else:
-        console.print_hits(hits, args.query, filters)
+        console.print_hits(hits, query, filters)
     return 0
 
 
@@ -108,10 +138,13 @@ def _search_file(index, args, k: int) -> int:
     for number, question, problem in question_lines(args.queries):
         hits = []
         if question is not None:
+            question.id, question.question = clean_text(question.id), clean_text(question.question)
             try:
                 hits = index.search(question.question, Filters.from_dict(question.filters), k)
             except (FilterError, QueryError) as error:
-                problem = for_cli(error)
+                problem = clean_text(for_cli(error))
+            except (ValueError, TypeError) as error:
+                problem = clean_text(str(error))
         ident = question.id if question is not None else f"line {number}"
         if problem:
             failed += 1
@@ -188,7 +221,12 @@ def cmd_serve(args) -> int:
     from labstories.index.snapshot import corpus_to_serve
     from labstories.ui.app import serve
 
+    from labstories.ui.access import credentials
+    from labstories.ui.app import check_port
+
     settings = _settings(args)
+    credentials(settings.auth, settings.auth_file)  # bad credentials or a busy port: say so before indexing
+    check_port(settings.host, settings.port)
     embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
     corpus = corpus_to_serve(settings)
     if corpus is not None:
@@ -250,8 +288,9 @@ def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
     group = parser.add_argument_group("settings (flag > environment variable > default)")
     for spec in SETTINGS:
         if command in spec.commands:
-            default = spec.default if spec.default != "" else "none"
+            default = spec.default if spec.default not in ("", ()) else "none"
             group.add_argument(spec.flag, dest=spec.name, metavar=spec.name.upper(),
+                               action="append" if spec.repeatable else "store",
                                help=f"{spec.help} [env {spec.env}; default {default}]")
 
 
@@ -262,23 +301,72 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from labstories.ui.access import AccessError
+    from labstories.ui.app import PortError
+
     try:
         return args.func(args)
     except LabstoriesError as error:
-        print(f"labstories {args.command}: {for_cli(error)}", file=sys.stderr)
-        return 2
-    except console.UsageError as error:
-        print(f"labstories {args.command}: {error}", file=sys.stderr)
-        return 2
+        return _fail(args.command, for_cli(error))
+    except (console.UsageError, AccessError, PortError) as error:
+        return _fail(args.command, str(error))
+    except BrokenPipeError:  # `labstories search … | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the previous index is intact and the next `labstories index` finishes the job", file=sys.stderr)
         return 130
-    except Exception as error:  # the last line of defence: a message, not a traceback
-        if os.environ.get("LABSTORIES_DEBUG"):
-            raise
-        print(f"labstories {args.command}: unexpected {type(error).__name__}: {error} "
-              "(set LABSTORIES_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 1
+    except OSError as error:
+        if error.errno in USER_OS_ERRORS:
+            return _fail(args.command, _os_message(error))
+        return _unexpected(args, error)
+    except Exception as error:  # the last line of defence: a message and a log file, not a traceback
+        return _unexpected(args, error)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"labstories {command}: {clean_text(message)}", file=sys.stderr)
+    return 2
+
+
+def _os_message(error: OSError) -> str:
+    """``[Errno 13] Permission denied: 'x'`` → ``permission denied: x (check the folder's owner and mode)``."""
+    path = error.filename if error.filename is not None else ""
+    hint = {errno.EACCES: "check its owner and permissions", errno.EPERM: "check its owner and permissions",
+            errno.EROFS: "the file system is read-only", errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.ENOSPC: "free some disk space", errno.EADDRINUSE: "choose another --port"}.get(error.errno, "")
+    text = (error.strerror or str(error)).lower()
+    return f"{text}: {path}" + (f" ({hint})" if hint else "") if path else text + (f" ({hint})" if hint else "")
+
+
+def _unexpected(args, error: BaseException) -> int:
+    """A bug: the traceback goes to a log file (the data dir, else the temp dir), the line names it."""
+    if os.environ.get("LABSTORIES_DEBUG"):
+        raise error
+    log = _write_log(args, "".join(traceback.format_exception(error)))
+    where = f"details in {log}" if log else "set LABSTORIES_DEBUG=1 for the traceback"
+    print(f"labstories {args.command}: unexpected {type(error).__name__}: {clean_text(str(error))[:300]} ({where})",
+          file=sys.stderr)
+    return 1
+
+
+def _write_log(args, text: str) -> Path | None:
+    folders = []
+    try:
+        folders.append(Path(getattr(args, "data_dir", None) or os.environ.get("LABSTORIES_DATA") or ".labstories"))
+    except (TypeError, ValueError):
+        pass
+    folders.append(Path(tempfile.gettempdir()))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    for folder in folders:
+        path = folder / ERROR_LOG
+        try:
+            with path.open("a", encoding="utf-8", errors="replace") as log:
+                log.write(f"--- {stamp} labstories {args.command}\n{text}\n")  # not argv: it may hold --auth
+            return path.resolve()
+        except OSError:
+            continue
+    return None
 
 
 if __name__ == "__main__":

@@ -2,28 +2,34 @@
 
 Pure functions over the index's vocabulary (facet values and which continent
 each country lies in); nothing here searches. The rules, chosen to be
-predictable rather than clever:
+predictable rather than clever — a wrong guess that swallows a question is
+worse than a missed follow-up, which the user can always type as a question:
 
-* Country, continent and role names mentioned anywhere in a message, and
-  element names in a follow-up (case-insensitive, whole words, plural ``s``
-  allowed, longest name first so "South Sudan" is not also "Sudan") become
-  filters the user can see and remove. In a new question an element name is
-  left as part of the topic: the archive's tags were assigned automatically,
-  and "how did they design the pilot?" is not a request for the tag *Design*.
-  Role aliases ("experimenters", "solution mappers", "mappers") and place
-  aliases ("Latin America", "DRC") are understood. A name that is an element
-  of several kinds goes to the kind that tags most sections.
+* A message is a *follow-up* only when it reads as one and changes the
+  filters: it opens with a follow-up word ("only", "and", "what about", "more
+  from", "without", "seulement", "et", "sans", "solo", "y", "qué tal", "sin"…)
+  and, once names and filler words are taken out, at most two words remain —
+  or it is nothing but place and role names ("Peru?", "experimenters in
+  Africa"). A message that opens with a question word ("how", "why",
+  "comment", "cómo"…) is a new question, whatever names it shares with the
+  tag vocabulary. A follow-up searches the previous question again under the
+  new filters.
+* Country, continent and role names (in English, French or Spanish: see
+  :mod:`ui.aliases`) mentioned anywhere become filters the user can see and
+  remove; element names (principles, tactics, tools, skills; French and
+  Spanish ones through the glossary) only in a follow-up — in a new question
+  "how did they design the pilot?" is the topic, not a request for the
+  automatically assigned tag *Design*. A name that is an element of several
+  kinds goes to the kind that tags most sections.
 * A mentioned value *replaces* the values of its kind ("only in Africa" after
-  Asia means Africa, not Asia-or-Africa), unless the message says "also" /
-  "or" / "as well", which adds. Filters of other kinds are kept. A continent
-  drops countries outside it, a country drops a continent it is not in.
-* "without Peru" / "remove Trust" / "not in Africa" remove the named values;
-  "clear filters" / "all countries" clear all or one kind.
-* A message is a *follow-up* when a previous question exists and, once the
-  recognised names and filler words ("only", "what about", "more from"…) are
-  taken out, at most two words remain: the previous question is searched again
-  under the new filters. Otherwise the message is a new question (filters kept).
-* "more" / "show more" asks for the next passages of the previous answer.
+  Asia means Africa), unless the message says "also" / "or" / "as well", which
+  adds. A continent drops countries outside it, a country drops a continent it
+  is not in. Names after "without" / "remove" / "not in" / "sans" / "sin" are
+  removed; "clear filters" / "all countries" clear all or one kind.
+* Filters remember where they came from. Those set by a message (follow-up or
+  question text) carry over to further follow-ups but not to a new question;
+  those the user set in the panel carry over to everything.
+* "more" / "show more" / "plus" / "más" asks for the next passages.
 """
 
 from __future__ import annotations
@@ -33,34 +39,58 @@ from dataclasses import dataclass, field
 
 from labstories.index.vocabulary import FILTER_KINDS, ROLES, SPOKEN_WORD, STORY_KINDS, TAG_KINDS
 from labstories.rag.records import Filters
+from labstories.rag.translate import fold, to_english
+
+from .aliases import ALIASES as _SPOKEN_ALIASES
 
 #: Extra spellings → (kind, values). Only applied for values the index knows.
 ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     **{spoken: ("role", (role.name,)) for role in ROLES for spoken in role.spoken},
-    "latin america": ("continent", ("North America", "South America")),
-    "the americas": ("continent", ("North America", "South America")),
-    "americas": ("continent", ("North America", "South America")),
-    "central america": ("continent", ("North America",)),
-    "drc": ("country", ("Democratic Republic of Congo",)),
-    "congo": ("country", ("Democratic Republic of Congo",)),
-    "swaziland": ("country", ("Eswatini",)),
-    "lao pdr": ("country", ("Laos",)),
-    "east timor": ("country", ("Timor Leste",)),
+    **_SPOKEN_ALIASES,
 }
-_FILLER = set("""
+#: Longer messages are never follow-ups (and are not scanned word by word).
+MAX_FOLLOW_UP_WORDS = 12
+
+_CUE_WORDS = """
+    and|but|so|ok|okay|then|now|instead|what about|how about|only|just|more from|more in|more on|more about|
+    same for|same in|same|also|without|except|not in|not from|remove|drop|exclude|no more|
+    et|mais|alors|maintenant|qu en est il de|qu en est il des|qu en est il du|qu en est il|et pour|quid de|seulement|
+    uniquement|juste|plus de|encore|aussi|meme chose pour|idem pour|sans|sauf|hors|pas en|enlever|retirer|supprimer|
+    y|pero|entonces|ahora|y que tal|que tal|y que hay de|que hay de|solo|solamente|unicamente|nada mas|mas de|
+    mas en|tambien|lo mismo para|lo mismo en|sin|excepto|salvo|menos|no en|quitar|quita"""
+_CUES = re.compile(r"^\W*(?:(?:" + "|".join(sorted((c.strip() for c in _CUE_WORDS.split("|")), key=len, reverse=True))
+                   + r")\b\W*)+")
+_QUESTION = re.compile(r"^\W*(how|why|what|who|whom|whose|where|when|which|did|do|does|can|could|should|would|will|"
+                       r"is|are|was|were|has|have|had|comment|pourquoi|quel|quelle|quels|quelles|qui|quand|combien|"
+                       r"est ce|qu est ce|que|como|por que|porque|quien|quienes|donde|cuando|cual|cuales|cuanto|"
+                       r"cuantos|cuantas)\b")
+_REMOVE = re.compile(r"\b(without|remove|drop|except|exclude|excluding|not in|not from|no more|minus|sans|sauf|hors|"
+                     r"pas en|pas au|enlever|enleve|retirer|retire|supprimer|supprime|sin|excepto|salvo|menos|no en|"
+                     r"quitar|quita|eliminar|elimina)\b")
+_ADD_WORDS = re.compile(r"\b(also|as well|or|add|aussi|egalement|ou|ajoute|ajouter|tambien|o|anade|agrega|agregar)\b")
+_MORE = re.compile(r"^\W*(show |give me |load |montre moi |montrez moi |muestrame |dame )?(some |des |un peu )?"
+                   r"(more|plus|encore|mas)( passages| results| resultats| resultados| please| s il te plait| svp|"
+                   r" por favor)?\W*$")
+_CLEAR_ALL = re.compile(r"\b(clear|reset|remove|drop|effacer|efface|enlever|enleve|supprimer|supprime|retirer|retire|"
+                        r"quitar|quita|borrar|borra|eliminar|elimina)( all| tous| todos)?( the| les| los)? "
+                        r"(filters|filtres|filtros)\b|\b(no|sans|sin) (filters|filter|filtres|filtre|filtros|filtro)\b")
+_CLEAR_KIND = re.compile(r"\b(?:(?:all|any) |tous les |todos los )(countries|continents|roles|principles|tactics|"
+                         r"tools|skills|pays|paises|continentes)\b")
+_KIND_WORD = {"countries": "country", "continents": "continent", "roles": "role", "pays": "country",
+              "paises": "country", "continentes": "continent"}
+_FILLER = frozenset("""
     a an and also any as about be by can did do does for from further go how i in is it just labs lab
     me more my narrow not of on only or other others please refine same show so stories story tell that
     the their them then there these they this those to try us was we well were what when where which
-    who why with within without instead now again too like ones one what's how's let's lets see
+    who why with within without instead now again too like ones one s let lets see ok okay but
     remove drop except filter filters clear all reset
+    de du des d l la le les en au aux dans pour sur par avec un une et ou qu que est il elle ils y on ces ce
+    cette histoires histoire recits recit seulement uniquement juste aussi encore maintenant idem quid meme chose
+    pays svp merci te plait plus mais alors sans sauf hors pas
+    del el los las al con una o es hay tal historias historia relatos relato solo solamente unicamente tambien
+    mas ahora lo mismo favor gracias paises nada pero entonces sin excepto salvo menos no
     """.split())
-_ADD_WORDS = re.compile(r"\b(also|as well|or|plus|add)\b", re.I)
-_REMOVE = re.compile(r"\b(without|remove|drop|except|exclude|not in|not from|no more)\b", re.I)
-_MORE = re.compile(r"^\s*(show |give me |load )?(some )?more( passages| results| please)?\s*[.!?]*\s*$", re.I)
-_CLEAR_ALL = re.compile(r"\b(clear|reset|remove|drop) (all )?(the )?filters\b|\bno filters\b", re.I)
-_CLEAR_KIND = re.compile(r"\b(all|any) (countries|continents|roles|principles|tactics|tools|skills)\b", re.I)
-_KIND_WORD = {"countries": "country", "continents": "continent", "roles": "role"}
-_WORD = SPOKEN_WORD
+_LANGUAGES = ("fr", "es")
 
 
 @dataclass
@@ -79,14 +109,15 @@ class Vocabulary:
     def names(self) -> list[tuple[re.Pattern, str, tuple[str, ...]]]:
         """(pattern, kind, values) for every recognisable name, longest first; built once."""
         if self._names is None:
-            self._names = [(re.compile(r"(?<![\w])" + re.escape(p) + r"s?(?![\w])"), k, v) for p, k, v in self._phrases()]
+            self._names = [(re.compile(r"(?<![\w])" + re.escape(p) + r"(?:e?s)?(?![\w])"), k, v)
+                           for p, k, v in self._phrases()]
         return self._names
 
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
         found: dict[str, tuple[str, tuple[str, ...]]] = {}
         for kind in STORY_KINDS + TAG_KINDS:
             for value, count in self.facets.get(kind, {}).items():
-                phrase = _norm(value)
+                phrase = normalise(value)
                 if len(phrase) < 3 or phrase in _FILLER:
                     continue
                 previous = found.get(phrase)
@@ -95,8 +126,8 @@ class Vocabulary:
                     found[phrase] = (kind, (value,))
         for phrase, (kind, values) in ALIASES.items():
             known = tuple(v for v in values if v in self.facets.get(kind, {}))
-            if known and phrase not in found:
-                found[phrase] = (kind, known)
+            if known and normalise(phrase) not in found:
+                found[normalise(phrase)] = (kind, known)
         return sorted(((p, k, v) for p, (k, v) in found.items()), key=lambda item: -len(item[0]))
 
 
@@ -110,11 +141,13 @@ class Refinement:
     more: bool = False
     recognised: list[tuple[str, str]] = field(default_factory=list)   # (kind, value) applied
     removed: list[tuple[str, str]] = field(default_factory=list)      # (kind, value) taken away
+    #: The part of ``filters`` set by chat messages, not the panel: dropped by the next new question.
+    from_messages: Filters = field(default_factory=Filters)
 
 
 def mentions(message: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, str]], str]:
-    """(kind, value) named in the message, and the message with those names blanked out."""
-    text = _norm(message)
+    """(kind, value) named in the message, and the message (normalised) with those names blanked out."""
+    text = normalise(message)
     found: list[tuple[str, str]] = []
     for pattern, kind, values in vocabulary.names():
         if pattern.search(text):
@@ -123,28 +156,89 @@ def mentions(message: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, str]
     return found, text
 
 
-def refine(message: str, previous_query: str, previous_filters: Filters, vocabulary: Vocabulary) -> Refinement:
-    """Turn one chat message into the next query and filters (see the module docstring)."""
+def refine(message: str, previous_query: str, panel: Filters, vocabulary: Vocabulary,
+           from_messages: Filters | None = None) -> Refinement:
+    """Turn one chat message into the next query and filters (see the module docstring).
+
+    ``panel`` is every filter in force; ``from_messages`` the part of it that
+    earlier messages set (the rest the user chose, and it is always kept).
+    """
     message = (message or "").strip()
-    filters = Filters(**{k: list(v) for k, v in previous_filters.items()})
-    if previous_query and _MORE.match(message):
-        return Refinement(previous_query, filters, follow_up=True, more=True)
-    named, rest = mentions(message, vocabulary)
-    leftover = [w for w in _WORD.findall(rest) if w not in _FILLER and not w.isdigit()]
-    follow_up = bool(previous_query) and len(leftover) <= 2 and bool(
-        named or _CLEAR_ALL.search(message) or _CLEAR_KIND.search(message) or _looks_like_refinement(message))
-    if not follow_up and not _REMOVE.search(message):
-        # In a new question an element name is usually the topic ("how did they design
-        # the pilot?"), not a wish to filter by an approximate tag: places and roles only.
-        named = [(kind, value) for kind, value in named if kind not in TAG_KINDS]
-    removed = _clear(message, filters)
-    if _REMOVE.search(message):
-        removed += _remove(filters, named)
-        named = []
-    elif named:
-        _apply(filters, named, add=bool(_ADD_WORDS.search(message)), vocabulary=vocabulary)
-    query = previous_query if follow_up else message
-    return Refinement(query, filters, follow_up=follow_up, recognised=named, removed=removed)
+    chosen = _minus(panel, from_messages or Filters())
+    text = normalise(message)
+    if previous_query and _MORE.match(text):
+        return Refinement(previous_query, _copy(panel), follow_up=True, more=True,
+                          from_messages=_minus(panel, chosen))
+    reading = _read(text, vocabulary)
+    follow_up = bool(previous_query) and reading.follow_up
+    filters = _copy(panel if follow_up else chosen)
+    kept = reading.kept if follow_up else [(k, v) for k, v in reading.kept if k not in TAG_KINDS]
+    removed = _clear(reading.cleared, filters) + _remove(filters, reading.dropped)
+    _apply(filters, kept, add=bool(_ADD_WORDS.search(text)), vocabulary=vocabulary)
+    return Refinement(previous_query if follow_up else message, filters, follow_up=follow_up,
+                      recognised=kept, removed=removed, from_messages=_minus(filters, chosen))
+
+
+@dataclass
+class _Reading:
+    """What one message says about filters, and whether it reads as a follow-up."""
+
+    kept: list[tuple[str, str]]       # names to apply
+    dropped: list[tuple[str, str]]    # names after a remove word
+    cleared: list[str]                # kinds to clear
+    follow_up: bool
+
+
+def _read(text: str, vocabulary: Vocabulary) -> _Reading:
+    cue = _CUES.match(text)
+    body = text[cue.end():] if cue else text
+    short = len(text.split()) <= MAX_FOLLOW_UP_WORDS
+    cleared = _cleared_kinds(text)
+    rest_text = _CLEAR_KIND.sub(" ", _CLEAR_ALL.sub(" ", body))
+    named, rest = mentions(rest_text, vocabulary)
+    leftover = _content_words(rest) if short else ["…"] * (MAX_FOLLOW_UP_WORDS + 1)
+    if cue and leftover and short:
+        leftover = _translated_names(leftover, named, vocabulary)
+    if not short or _QUESTION.match(body) or not (named or cleared):
+        follow_up = False
+    elif cue:
+        follow_up = len(leftover) <= 2
+    else:  # no follow-up word: only place and role names ("Peru?", "experimenters in Africa")
+        follow_up = not leftover and all(kind in STORY_KINDS for kind, _ in named)
+    remove = _REMOVE.search(rest_text)
+    if cue and _REMOVE.search(cue.group(0)):  # "without Peru", "sans confiance"
+        return _Reading([], named, cleared, follow_up)
+    if follow_up and remove:  # "only Africa without Sudan"
+        dropped = mentions(rest_text[remove.end():], vocabulary)[0]
+        return _Reading([n for n in named if n not in dropped], dropped, cleared, follow_up)
+    return _Reading(named, [], cleared, follow_up)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in SPOKEN_WORD.findall(text) if w not in _FILLER and not w.isdigit()]
+
+
+def _translated_names(words: list[str], named: list[tuple[str, str]], vocabulary: Vocabulary) -> list[str]:
+    """French/Spanish element names ("confiance", "confianza"): found through the glossary.
+
+    Adds what it finds to ``named`` and returns the words still unexplained."""
+    left = []
+    for word in words:
+        for language in _LANGUAGES:
+            found, _ = mentions(to_english(word, language).text, vocabulary)
+            if found:
+                named.extend(n for n in found if n not in named)
+                break
+        else:
+            left.append(word)
+    return left
+
+
+def _cleared_kinds(text: str) -> list[str]:
+    if _CLEAR_ALL.search(text):
+        return list(FILTER_KINDS)
+    kinds = [_KIND_WORD.get(m.group(1), m.group(1)) for m in _CLEAR_KIND.finditer(text)]
+    return [k for k in dict.fromkeys(kinds) if k in FILTER_KINDS]
 
 
 def _apply(filters: Filters, named: list[tuple[str, str]], add: bool, vocabulary: Vocabulary) -> None:
@@ -172,10 +266,7 @@ def _remove(filters: Filters, named: list[tuple[str, str]]) -> list[tuple[str, s
     return removed
 
 
-def _clear(message: str, filters: Filters) -> list[tuple[str, str]]:
-    """"clear filters" empties all; "all countries" empties one kind."""
-    kinds = list(FILTER_KINDS) if _CLEAR_ALL.search(message) else [
-        _KIND_WORD.get(m.group(2).lower(), m.group(2).lower()) for m in _CLEAR_KIND.finditer(message)]
+def _clear(kinds: list[str], filters: Filters) -> list[tuple[str, str]]:
     removed = []
     for kind in kinds:
         removed.extend((kind, value) for value in getattr(filters, kind))
@@ -183,12 +274,18 @@ def _clear(message: str, filters: Filters) -> list[tuple[str, str]]:
     return removed
 
 
-def _looks_like_refinement(message: str) -> bool:
-    return bool(re.match(r"^\s*(and|what about|how about|only|just|more from|now|same)\b", message, re.I))
+def _copy(filters: Filters) -> Filters:
+    return Filters(**{k: list(v) for k, v in filters.items()})
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[-_’]", " ", text.casefold()).split())
+def _minus(filters: Filters, other: Filters) -> Filters:
+    """The values of ``filters`` not in ``other``, kind by kind."""
+    return Filters(**{k: [v for v in values if v not in getattr(other, k)] for k, values in filters.items()})
 
 
-__all__ = ["ALIASES", "Refinement", "Vocabulary", "mentions", "refine"]
+def normalise(text: str) -> str:
+    """Case and accents folded, apostrophes, hyphens and underscores as spaces: "Qu'en" → "qu en"."""
+    return " ".join(re.sub(r"[-_'’]", " ", fold(text.casefold())).split())
+
+
+__all__ = ["ALIASES", "MAX_FOLLOW_UP_WORDS", "Refinement", "Vocabulary", "mentions", "normalise", "refine"]

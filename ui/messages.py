@@ -46,6 +46,8 @@ def _(error: StoreError) -> str:
         return f"{error}; start it with `chroma run --path DIR --port N` or drop --chroma-url"
     if error.problem == "missing_collection":
         return f"{error}; run `labstories index PATH` again"
+    if error.problem == "unwritable":
+        return f"{error}; run `labstories index PATH` once with write access"
     return str(error)
 
 

@@ -3,7 +3,9 @@
 The address bar is user input: every name and value is checked here before the
 app acts on it. Unknown names, malformed times, unknown stories and filter
 values the index does not know are dropped, each with one readable note; the
-page never turns into an error page.
+page never turns into an error page. Names and values are cleaned first (lone
+surrogates, NUL and other control characters cannot reach a note, a search or
+the JSON reply) and only the first :data:`~ui.limits.MAX_PARAMS` parameters are read.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from labstories.rag.filters import FilterError, resolve
 from labstories.index.vocabulary import KIND, KIND_BY_PARAM
 from labstories.rag.records import Filters
 
+from .limits import MAX_PARAMS, MAX_QUESTION, clean_text
 from .messages import for_web
 
-MAX_QUERY = 500
+MAX_QUERY = MAX_QUESTION
 MAX_VALUES = 20
+MAX_VALUE_LENGTH = 200   # no filter value is longer; longer ones are not looked up
 MAX_T = 24 * 3600
+_SECONDS = re.compile(r"^[0-9]{1,6}$")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 _STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 KNOWN = ("q", "story", "t", *KIND_BY_PARAM)
 
@@ -38,9 +43,13 @@ class PageRequest:
 def parse_params(pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]], stories) -> PageRequest:
     """``[("q", "trust"), ("principle", "Trust")]`` → PageRequest; ``stories`` supports ``in``."""
     request = PageRequest()
+    pairs = list(pairs)
+    if len(pairs) > MAX_PARAMS:
+        request.notes.append(f"The link had {len(pairs)} parameters; only the first {MAX_PARAMS} were read.")
+        pairs = pairs[:MAX_PARAMS]
     grouped: dict[str, list[str]] = {}
     for name, value in pairs:
-        grouped.setdefault(name, []).append(value)
+        grouped.setdefault(clean_text(str(name)), []).append(clean_text(str(value)))
     unknown = sorted(set(grouped) - set(KNOWN))
     if unknown:
         request.notes.append(f"Ignored unknown link parameter{'s' if len(unknown) > 1 else ''} "
@@ -75,10 +84,13 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
         if kind not in KIND:
             continue
         param = KIND[kind].param
-        given = [given] if isinstance(given, str) else list(given or [])
+        given = list(given) if isinstance(given, (list, tuple)) else [] if given is None else [given]
         for value in given[:MAX_VALUES]:
-            value = " ".join(str(value).split())
+            value = " ".join(clean_text(str(value)).split())
             if not value:
+                continue
+            if len(value) > MAX_VALUE_LENGTH:
+                notes.append(f"Ignored the filter {param}={_quote(value)}: no {KIND[kind].singular} has so long a name.")
                 continue
             try:
                 canonical = resolve(Filters(**{kind: [value]}), facets)
@@ -104,7 +116,7 @@ def _time(values: list[str], notes: list[str]) -> int | None:
     if not values:
         return None
     raw = values[0].strip()
-    if not raw.isdigit() or int(raw) > MAX_T:
+    if not _SECONDS.match(raw) or int(raw) > MAX_T:
         notes.append(f"Ignored the time t={_quote(raw)}: it should be a whole number of seconds.")
         return None
     return int(raw)
