@@ -29,6 +29,7 @@ SETTINGS = (
     Setting("k", "LABSTORIES_K", 10, "Passages returned per search."),
     Setting("host", "LABSTORIES_HOST", "127.0.0.1", "Address the app listens on."),
     Setting("port", "LABSTORIES_PORT", 7860, "Port the app listens on."),
+    Setting("concurrency", "LABSTORIES_CONCURRENCY", 2, "Questions the app answers at once; the rest wait in its queue."),
 )
 
 
@@ -41,6 +42,7 @@ class Settings:
     k: int = 10
     host: str = "127.0.0.1"
     port: int = 7860
+    concurrency: int = 2
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -79,6 +81,8 @@ class Settings:
             raise SettingsError(f"k of {self.k} is out of range; use 1 to 1000")
         if self.batch_size < 1:
             raise SettingsError(f"batch size of {self.batch_size} must be at least 1")
+        if self.concurrency < 1:
+            raise SettingsError(f"concurrency of {self.concurrency} must be at least 1")
 
 
 class SettingsError(ValueError):

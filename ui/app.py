@@ -263,10 +263,13 @@ def launch_options() -> dict:
                 show_error=False)
 
 
-def launch(index: StoryIndex, host: str, port: int, block: bool = True):
-    """Build and start the app; returns the Blocks (running in a thread when ``block`` is False)."""
+def launch(index: StoryIndex, host: str, port: int, block: bool = True, concurrency: int = 2):
+    """Build and start the app; returns the Blocks (running in a thread when ``block`` is False).
+
+    ``concurrency`` handlers run at once, the rest queue: a search is CPU-bound,
+    so more threads than cores only add contention (benchmarks/load.py)."""
     demo = build_app(index)
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=concurrency)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
                 **launch_options())
     return demo
@@ -279,7 +282,7 @@ def serve(settings: Settings, embedder=None) -> None:
     index = StoryIndex.open(settings, embedder=embedder)
     index.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
     print(f"labstories is running on http://{settings.host}:{settings.port}/  (Ctrl+C to stop)", flush=True)
-    launch(index, settings.host, settings.port, block=True)
+    launch(index, settings.host, settings.port, block=True, concurrency=settings.concurrency)
 
 
 # -- small helpers ---------------------------------------------------------------------

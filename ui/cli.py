@@ -29,6 +29,7 @@ def _settings(args) -> Settings:
         data_dir=getattr(args, "data_dir", None), chroma_url=getattr(args, "chroma_url", None),
         model_path=getattr(args, "model_path", None), batch_size=getattr(args, "batch_size", None),
         k=getattr(args, "k", None), host=getattr(args, "host", None), port=getattr(args, "port", None),
+        concurrency=getattr(args, "concurrency", None),
     )
 
 
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", nargs="?", help="archive folder to index before serving (optional once indexed)")
     p.add_argument("--host", help=f"{_help('host')} [env LABSTORIES_HOST]")
     p.add_argument("--port", type=int, help=f"{_help('port')} [env LABSTORIES_PORT]")
+    p.add_argument("--concurrency", type=int, help=f"{_help('concurrency')} [env LABSTORIES_CONCURRENCY]")
     return parser
 
 

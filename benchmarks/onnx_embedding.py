@@ -1,0 +1,230 @@
+"""Faster embedding, same answers? The bundled MiniLM exported to ONNX, fp32 and int8, against torch.
+
+Exports the bundled sentence-transformers model locally (its weights, never a
+download) with ``torch.onnx.export``, quantises the export with onnxruntime's
+dynamic int8 quantisation (weights int8, activations quantised per batch) and
+runs both through onnxruntime with the model's own tokenizer, mean pooling and
+L2 normalisation — what sentence-transformers does for this model.
+
+Measures, over the real corpus passages (the exact text the indexer embeds):
+1. throughput in passages/s per backend, batch by batch in turn (torch, then
+   fp32, then int8 on the same batch), so a busy machine slows all alike;
+2. cosine between each backend's vector and torch's, per passage;
+3. dev nDCG@10 with an index built from each backend's vectors, queries
+   encoded by torch (an indexing-only backend) and, for int8, by int8 too.
+
+Needs ``onnx`` (``pip install onnx``) for the quantiser. The export and the
+indexes go to ``--work`` (a temporary folder by default).
+
+Example:
+    python benchmarks/onnx_embedding.py ../shared/corpus --dev ../shared/eval/dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from labstories.index import Settings, scan, story_passages, update  # noqa: E402
+from labstories.index.embed import MAX_TOKENS, Embedder  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+# -- export ------------------------------------------------------------------------
+def export(embedder: Embedder, out: Path) -> Path:
+    """The transformer (token embeddings out) as ONNX; pooling stays in numpy, as in sentence-transformers."""
+    import torch
+
+    class Tokens(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    # Two texts of different lengths, so the traced graph keeps the padding mask.
+    sample = embedder.tokenizer(["a short one", "a somewhat longer second text"], padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "tokens")}
+    torch.onnx.export(Tokens(embedder.model[0].auto_model).eval(), tuple(sample[n] for n in INPUTS), str(out),
+                      input_names=list(INPUTS), output_names=["tokens"], dynamic_axes=axes, opset_version=17,
+                      dynamo=False)
+    return out
+
+
+def quantize(fp32: Path, out: Path) -> Path:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    return out
+
+
+class OnnxEmbedder(Embedder):
+    """The :class:`Embedder` interface over an exported model run by onnxruntime."""
+
+    def __init__(self, onnx_path: Path, model_path=None, batch_size: int = 32, threads: int = 0):
+        super().__init__(model_path, batch_size)
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: onnxruntime's choice (physical cores)
+        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], show_progress: bool = False):
+        out = [self._batch(texts[i: i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
+
+    def encode_query(self, text: str):
+        return self.encode([text])[0]
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
+        feed = {name: enc[name].astype(np.int64) for name in INPUTS}
+        tokens = self.session.run(None, feed)[0]
+        mask = feed["attention_mask"][..., None].astype(np.float32)
+        pooled = (tokens * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+class Precomputed(Embedder):
+    """Hands back vectors already computed for these texts, so an index is built from one backend's vectors."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], batch_size: int = 32):
+        super().__init__(None, batch_size)
+        self.vectors = vectors
+
+    def encode(self, texts: list[str], show_progress: bool = False):
+        return np.stack([self.vectors[t] for t in texts])
+
+
+# -- measurements --------------------------------------------------------------------
+@dataclass
+class Backend:
+    name: str
+    embedder: Embedder
+    seconds: float = 0.0
+    vectors: np.ndarray | None = None
+
+
+def corpus_texts(corpus: Path, embedder: Embedder) -> list[str]:
+    """What the indexer embeds: every passage's context-prefixed text, sorted by length as it batches them."""
+    texts = [p.embed_text for story in scan(corpus).stories for p in story_passages(story, embedder.count_tokens)]
+    return sorted(set(texts), key=len)
+
+
+def throughput(backends: list[Backend], texts: list[str], batch_size: int) -> None:
+    """Each batch through every backend in turn; time and vectors accumulate per backend."""
+    parts = {b.name: [] for b in backends}
+    for begin in range(0, len(texts), batch_size):
+        batch = texts[begin: begin + batch_size]
+        for backend in backends:
+            began = time.perf_counter()
+            parts[backend.name].append(backend.embedder.encode(batch))
+            backend.seconds += time.perf_counter() - began
+    for backend in backends:
+        backend.vectors = np.concatenate(parts[backend.name])
+
+
+def query_latency(embedder: Embedder, questions: list[str], rounds: int = 3) -> float:
+    """Median ms to encode one question (the search path)."""
+    times = []
+    for _ in range(rounds):
+        for q in questions:
+            began = time.perf_counter()
+            embedder.encode_query(q)
+            times.append(time.perf_counter() - began)
+    return 1000 * statistics.median(times)
+
+
+def dev_scores(corpus: Path, dev: Path, work: Path, name: str, vectors: dict[str, np.ndarray],
+               query_embedder: Embedder) -> dict:
+    from labstories.rag import StoryIndex, evaluate, read_questions
+
+    settings = replace(Settings(), data_dir=work / f"index-{name}")
+    shutil.rmtree(settings.data_dir, ignore_errors=True)  # an update would keep the old vectors
+    update(corpus, settings, embedder=Precomputed(vectors))
+    index = StoryIndex.open(settings, embedder=query_embedder)
+    scores = evaluate(index, read_questions(dev), 10)
+    return {kind: round(row["ndcg"], 4) for kind, row in scores.rows.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--dev", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "labstories-onnx"))
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--limit", type=int, default=0, help="embed only the first N passages (by length) for speed")
+    parser.add_argument("--no-eval", action="store_true", help="skip building indexes and the dev nDCG")
+    args = parser.parse_args(argv)
+    work, corpus = Path(args.work), Path(args.corpus)
+    work.mkdir(parents=True, exist_ok=True)
+
+    torch_embedder = Embedder(batch_size=args.batch_size)
+    began = time.perf_counter()
+    fp32 = work / "minilm.onnx"
+    if not fp32.exists():
+        export(torch_embedder, fp32)
+    int8 = work / "minilm-int8.onnx"
+    if not int8.exists():
+        quantize(fp32, int8)
+    print(f"export + quantise: {time.perf_counter() - began:.1f} s; fp32 {fp32.stat().st_size / 1e6:.0f} MB, "
+          f"int8 {int8.stat().st_size / 1e6:.0f} MB")
+
+    texts = corpus_texts(corpus, torch_embedder)
+    everything = len(texts)
+    if args.limit:
+        texts = texts[:: max(1, len(texts) // args.limit)][: args.limit]
+    backends = [Backend("torch", torch_embedder), Backend("onnx-fp32", OnnxEmbedder(fp32, batch_size=args.batch_size)),
+                Backend("onnx-int8", OnnxEmbedder(int8, batch_size=args.batch_size))]
+    for backend in backends:  # load and warm each before timing
+        backend.embedder.encode(texts[:2])
+    throughput(backends, texts, args.batch_size)
+    load = os.getloadavg()[0]
+    print(f"\n{len(texts)} passages (of {everything}), batch {args.batch_size}, {os.cpu_count()} CPUs, "
+          f"load average {load:.1f} at the end")
+    print("| backend | passages/s | × torch | cosine to torch: min | p1 | mean |\n|---|---|---|---|---|---|")
+    reference = backends[0]
+    for b in backends:
+        cos = np.sum(b.vectors * reference.vectors, axis=1)
+        print(f"| {b.name} | {len(texts) / b.seconds:.1f} | {reference.seconds / b.seconds:.2f} | {cos.min():.4f} | "
+              f"{np.percentile(cos, 1):.4f} | {cos.mean():.5f} |")
+
+    lines = Path(args.dev).read_text("utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    single = OnnxEmbedder(int8, threads=1)
+    print("\nquery encoding, median ms: torch (1 thread) "
+          f"{query_latency(torch_embedder, questions):.1f}, onnx-int8 (1 thread) {query_latency(single, questions):.1f}")
+
+    if args.no_eval or args.limit:
+        return 0
+    print("\n| index vectors | query vectors | dev nDCG@10 | topical | known_item | filtered | keyword | multilingual |")
+    print("|---|---|---|---|---|---|---|---|")
+    runs = [("torch", "torch", torch_embedder), ("onnx-fp32", "torch", torch_embedder),
+            ("onnx-int8", "torch", torch_embedder), ("onnx-int8", "onnx-int8", single)]
+    by_name = {b.name: b for b in backends}
+    for docs, queries, query_embedder in runs:
+        vectors = dict(zip(texts, by_name[docs].vectors))
+        s = dev_scores(corpus, Path(args.dev), work, f"{docs}-{queries}", vectors, query_embedder)
+        print(f"| {docs} | {queries} | {s['all']:.4f} | {s.get('topical', 0):.4f} | {s.get('known_item', 0):.4f} | "
+              f"{s.get('filtered', 0):.4f} | {s.get('keyword', 0):.4f} | {s.get('multilingual', 0):.4f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
