@@ -231,11 +231,14 @@ def passages(history: list) -> tuple[str, ...]:
     return tuple(html.unescape(link) for link in OPEN_LINK.findall(text))[:TOP]
 
 
-def user(url: str, plan: list[Conversation], start: int, ledger: Ledger, timeout: float) -> list[Reply]:
-    """Works through ``plan`` from ``start`` (round robin) while the ledger has budget."""
+def connect(url: str):
     from gradio_client import Client
 
-    client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+    return Client(url, verbose=False, download_files=False, analytics_enabled=False)
+
+
+def user(client, plan: list[Conversation], start: int, ledger: Ledger, timeout: float) -> list[Reply]:
+    """Works through ``plan`` from ``start`` (round robin) while the ledger has budget."""
     replies: list[Reply] = []
     position = start
     try:
@@ -258,11 +261,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def run_level(server: Server, plan: list[Conversation], users: int, questions: int, max_seconds: float,
               alone: dict[tuple[str, int], tuple[str, ...]], answered: int, timeout: float) -> tuple[Level, Ledger]:
-    ledger = Ledger(server, questions, time.monotonic() + max_seconds, answered)
-    began = time.perf_counter()
-    with ThreadPoolExecutor(users) as pool:
+    with ThreadPoolExecutor(users) as pool:  # visitors open the page before the clock starts
+        clients = list(pool.map(lambda _: connect(server.url), range(users)))
+        ledger = Ledger(server, questions, time.monotonic() + max_seconds, answered)
+        began = time.perf_counter()
         starts = [i * len(plan) // users for i in range(users)]
-        results = list(pool.map(lambda s: user(server.url, plan, s, ledger, timeout), starts))
+        results = list(pool.map(lambda i: user(clients[i], plan, starts[i], ledger, timeout), range(users)))
     wall = time.perf_counter() - began
     replies = [r for rs in results for r in rs]
     errors = [r for r in replies if r.error]
@@ -281,9 +285,7 @@ def run_level(server: Server, plan: list[Conversation], users: int, questions: i
 
 def reference(server: Server, plan: list[Conversation], timeout: float) -> tuple[dict, int]:
     """Each conversation once, alone: its answers are what every answer under load must equal."""
-    from gradio_client import Client
-
-    client = Client(server.url, verbose=False, download_files=False, analytics_enabled=False)
+    client = connect(server.url)
     alone, errors = {}, 0
     for conversation in plan:
         for reply in ask(client, conversation, timeout):
@@ -308,7 +310,7 @@ def run(data_dir: Path, env: dict, plan: list[Conversation], users: list[int], q
             answered = ledger.answered
             rss.update(ledger.rss)
             levels.append(level)
-            print(_row(level), file=sys.stderr, flush=True)
+            print("… " + _row(level), file=sys.stderr, flush=True)
         return Run(concurrency or "default", round(server.start_s, 1), answered_alone(plan), alone_errors, levels,
                    rss, round(server.rss_mb("VmHWM"), 1))
 

@@ -215,10 +215,18 @@ def test_settings_env_then_overrides(monkeypatch, tmp_path):
     assert Settings.load(data_dir="~/idx").data_dir == Path("~/idx").expanduser()
 
 
+def test_concurrency_setting(monkeypatch):
+    assert Settings.load().concurrency == 2   # the measured choice for a 2-core machine (README)
+    monkeypatch.setenv("LABSTORIES_CONCURRENCY", "6")
+    assert Settings.load().concurrency == 6
+    assert Settings.load(concurrency=3).concurrency == 3
+
+
 @pytest.mark.parametrize("env, value, message", [
     ("LABSTORIES_K", "ten", "k must be a whole number, got 'ten'"),
     ("LABSTORIES_K", "0", "k of 0 is out of range; use 1 to 1000"),
     ("LABSTORIES_BATCH_SIZE", "0", "batch size of 0 must be at least 1"),
+    ("LABSTORIES_CONCURRENCY", "0", "concurrency of 0 must be at least 1"),
     ("LABSTORIES_CHROMA_URL", "ftp://host:1", "chroma URL 'ftp://host:1' is not http(s)://host:port"),
 ])
 def test_settings_errors(monkeypatch, env, value, message):
