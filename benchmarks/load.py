@@ -231,10 +231,18 @@ def passages(history: list) -> tuple[str, ...]:
     return tuple(html.unescape(link) for link in OPEN_LINK.findall(text))[:TOP]
 
 
-def connect(url: str):
+def connect(url: str, attempts: int = 5):
+    """A visitor opening the page; a busy server may be slow to send its API description, so retry."""
     from gradio_client import Client
 
-    return Client(url, verbose=False, download_files=False, analytics_enabled=False)
+    for attempt in range(attempts):
+        try:
+            return Client(url, verbose=False, download_files=False, analytics_enabled=False,
+                          httpx_kwargs={"timeout": 60})
+        except Exception:  # noqa: BLE001
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
 
 
 def user(client, plan: list[Conversation], start: int, ledger: Ledger, timeout: float) -> list[Reply]:
@@ -261,8 +269,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def run_level(server: Server, plan: list[Conversation], users: int, questions: int, max_seconds: float,
               alone: dict[tuple[str, int], tuple[str, ...]], answered: int, timeout: float) -> tuple[Level, Ledger]:
-    with ThreadPoolExecutor(users) as pool:  # visitors open the page before the clock starts
-        clients = list(pool.map(lambda _: connect(server.url), range(users)))
+    clients = [connect(server.url) for _ in range(users)]  # visitors open the page before the clock starts
+    with ThreadPoolExecutor(users) as pool:
         ledger = Ledger(server, questions, time.monotonic() + max_seconds, answered)
         began = time.perf_counter()
         starts = [i * len(plan) // users for i in range(users)]

@@ -2,19 +2,20 @@
 
 Exports the bundled sentence-transformers model locally (its weights, never a
 download) with ``torch.onnx.export``, quantises the export with onnxruntime's
-dynamic int8 quantisation (weights int8, activations quantised per batch) and
-runs both through onnxruntime with the model's own tokenizer, mean pooling and
-L2 normalisation — what sentence-transformers does for this model.
+dynamic int8 quantisation (per-channel weight scales, activations quantised
+per batch) and runs both through onnxruntime with the model's own tokenizer,
+mean pooling and L2 normalisation — what sentence-transformers does for this
+model. The code is the shipped backend's (index/onnx_embed.py).
 
 Measures, over the real corpus passages (the exact text the indexer embeds):
 1. throughput in passages/s per backend, batch by batch in turn (torch, then
    fp32, then int8 on the same batch), so a busy machine slows all alike;
 2. cosine between each backend's vector and torch's, per passage;
-3. dev nDCG@10 with an index built from each backend's vectors, queries
-   encoded by torch (an indexing-only backend) and, for int8, by int8 too.
+3. query encoding time, one thread, torch against int8;
+4. dev nDCG@10 with an index built from torch's and from int8's vectors,
+   queries encoded by torch (the shipped setup) and, for int8, by int8 too.
 
-Needs ``onnx`` (``pip install onnx``) for the quantiser. The export and the
-indexes go to ``--work`` (a temporary folder by default).
+The export and the indexes go to ``--work`` (a temporary folder by default).
 
 Example:
     python benchmarks/onnx_embedding.py ../shared/corpus --dev ../shared/eval/dev.jsonl
@@ -38,68 +39,17 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from labstories.index import Settings, scan, story_passages, update  # noqa: E402
-from labstories.index.embed import MAX_TOKENS, Embedder  # noqa: E402
+from labstories.index.embed import Embedder  # noqa: E402
+from labstories.index.onnx_embed import OnnxEmbedder, export, quantize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-# -- export ------------------------------------------------------------------------
-def export(embedder: Embedder, out: Path) -> Path:
-    """The transformer (token embeddings out) as ONNX; pooling stays in numpy, as in sentence-transformers."""
-    import torch
-
-    class Tokens(torch.nn.Module):
-        def __init__(self, bert):
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
-
-    # Two texts of different lengths, so the traced graph keeps the padding mask.
-    sample = embedder.tokenizer(["a short one", "a somewhat longer second text"], padding=True, return_tensors="pt")
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "tokens")}
-    torch.onnx.export(Tokens(embedder.model[0].auto_model).eval(), tuple(sample[n] for n in INPUTS), str(out),
-                      input_names=list(INPUTS), output_names=["tokens"], dynamic_axes=axes, opset_version=17,
-                      dynamo=False)
-    return out
-
-
-def quantize(fp32: Path, out: Path) -> Path:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    # Per-channel weight scales: per-tensor int8 gave cosine 0.955 to torch on this model, per-channel 0.993.
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
-    return out
-
-
-class OnnxEmbedder(Embedder):
-    """The :class:`Embedder` interface over an exported model run by onnxruntime."""
-
-    def __init__(self, onnx_path: Path, model_path=None, batch_size: int = 32, threads: int = 0):
-        super().__init__(model_path, batch_size)
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads  # 0: onnxruntime's choice (physical cores)
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-
-    def encode(self, texts: list[str], show_progress: bool = False):
-        out = [self._batch(texts[i: i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
-        return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
+class OnnxQueries(OnnxEmbedder):
+    """Queries through the int8 model too (the shipped backend keeps queries on torch)."""
 
     def encode_query(self, text: str):
         return self.encode([text])[0]
-
-    def _batch(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
-        feed = {name: enc[name].astype(np.int64) for name in INPUTS}
-        tokens = self.session.run(None, feed)[0]
-        mask = feed["attention_mask"][..., None].astype(np.float32)
-        pooled = (tokens * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
-        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
 class Precomputed(Embedder):
@@ -212,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = corpus_texts(corpus, torch_embedder)
     sample = texts[:: max(1, len(texts) // args.sample)][: args.sample]
-    backends = [Backend("torch", torch_embedder), Backend("onnx-fp32", OnnxEmbedder(fp32, batch_size=args.batch_size)),
-                Backend("onnx-int8", OnnxEmbedder(int8, batch_size=args.batch_size))]
+    backends = [Backend("torch", torch_embedder), Backend("onnx-fp32", OnnxEmbedder(batch_size=args.batch_size, onnx_path=fp32)),
+                Backend("onnx-int8", OnnxEmbedder(batch_size=args.batch_size, onnx_path=int8))]
     for backend in backends:  # load and warm each before timing
         backend.embedder.encode(sample[:2])
     throughput(backends, sample, args.batch_size)
@@ -223,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = Path(args.dev).read_text("utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
-    single = OnnxEmbedder(int8, threads=1)
+    single = OnnxQueries(onnx_path=int8, threads=1)
     print("\nquery encoding, median ms: torch (1 thread) "
           f"{query_latency(torch_embedder, questions):.1f}, onnx-int8 (1 thread) {query_latency(single, questions):.1f}")
     if args.no_eval:

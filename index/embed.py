@@ -29,6 +29,9 @@ def bundled_model_path() -> Path:
 class Embedder:
     """Encodes texts to unit vectors; the model loads on first use only."""
 
+    #: What makes the passage vectors; part of the index's collection name, so backends never mix.
+    backend = "torch"
+
     def __init__(self, model_path: Path | str | None = None, batch_size: int = 32):
         self.model_path = Path(model_path) if model_path else bundled_model_path()
         self.batch_size = batch_size
@@ -63,7 +66,7 @@ class Embedder:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self.encode([text])[0]
+            return Embedder.encode(self, [text])[0]  # torch, whatever backend embeds passages
         finally:
             torch.set_num_threads(threads)
 

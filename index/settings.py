@@ -29,7 +29,7 @@ SETTINGS = (
     Setting("k", "LABSTORIES_K", 10, "Passages returned per search."),
     Setting("host", "LABSTORIES_HOST", "127.0.0.1", "Address the app listens on."),
     Setting("port", "LABSTORIES_PORT", 7860, "Port the app listens on."),
-    Setting("concurrency", "LABSTORIES_CONCURRENCY", 2, "Questions the app answers at once; the rest wait in its queue."),
+    Setting("concurrency", "LABSTORIES_CONCURRENCY", 4, "Questions the app answers at once; the rest wait in its queue."),
 )
 
 
@@ -42,7 +42,7 @@ class Settings:
     k: int = 10
     host: str = "127.0.0.1"
     port: int = 7860
-    concurrency: int = 2
+    concurrency: int = 4
 
     @classmethod
     def load(cls, **overrides) -> "Settings":

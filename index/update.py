@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 from . import state, store
 from .embed import DIMENSION, MODEL_NAME, Embedder
 from .keyword import KeywordIndex
+from .onnx_embed import indexing_embedder
 from .passages import Chunking, story_passages
 from .records import Passage, Story
 from .scan import ScanResult, Skipped, markdown_files, scan
@@ -61,13 +62,14 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
            chunking: Chunking = Chunking(), show_progress: bool = False) -> UpdateReport:
     began = time.perf_counter()
     data_dir = Path(settings.data_dir)
-    embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
         scanned = scan(corpus, on_file=lambda _path: bar.update())
+    embedder = embedder or indexing_embedder(settings.model_path or None, settings.batch_size)
 
     old = state.read_manifest(data_dir)
-    name = collection_name(chunking, MODEL_NAME + ":" + str(settings.model_path or "bundled"))
+    backend = "" if embedder.backend == "torch" else ":" + embedder.backend  # torch keeps its old names
+    name = collection_name(chunking, MODEL_NAME + ":" + str(settings.model_path or "bundled") + backend)
     client = store.open_client(data_dir, settings.chroma_url)
     collection = store.get_collection(client, name, create=True)
     old_hashes = old.stories if old and old.collection == name else {}

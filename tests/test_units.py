@@ -216,7 +216,7 @@ def test_settings_env_then_overrides(monkeypatch, tmp_path):
 
 
 def test_concurrency_setting(monkeypatch):
-    assert Settings.load().concurrency == 2   # the measured choice for a 2-core machine (README)
+    assert Settings.load().concurrency == 4   # the measured choice for a 2-core machine (README)
     monkeypatch.setenv("LABSTORIES_CONCURRENCY", "6")
     assert Settings.load().concurrency == 6
     assert Settings.load(concurrency=3).concurrency == 3

@@ -263,11 +263,12 @@ def launch_options() -> dict:
                 show_error=False)
 
 
-def launch(index: StoryIndex, host: str, port: int, block: bool = True, concurrency: int = 2):
+def launch(index: StoryIndex, host: str, port: int, block: bool = True, concurrency: int = 4):
     """Build and start the app; returns the Blocks (running in a thread when ``block`` is False).
 
-    ``concurrency`` handlers run at once, the rest queue: a search is CPU-bound,
-    so more threads than cores only add contention (benchmarks/load.py)."""
+    ``concurrency`` handlers run at once, the rest wait in order. Part of a search
+    runs outside the GIL (Chroma, torch, numpy), so on 2 cores 4 served more
+    questions per second than 1 or 2, and 8 no more than 4 (README, benchmarks/load.py)."""
     demo = build_app(index)
     demo.queue(default_concurrency_limit=concurrency)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,

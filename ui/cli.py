@@ -164,10 +164,12 @@ def cmd_serve(args) -> int:
     Example: labstories serve ../shared/corpus --port 7860
     """
     from labstories.index import Embedder, update
+    from labstories.index.onnx_embed import indexing_embedder
     from labstories.ui.app import serve
 
     settings = _settings(args)
-    embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
+    # Loads lazily, shared by both steps; the indexing one embeds passages as `labstories index` does.
+    embedder = (indexing_embedder if args.corpus else Embedder)(settings.model_path or None, settings.batch_size)
     if args.corpus:
         console.print_update(update(args.corpus, settings, embedder=embedder, show_progress=True), settings)
     serve(settings, embedder=embedder)
