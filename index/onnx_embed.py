@@ -16,8 +16,10 @@ name records which backend made its vectors, so the two never mix.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
+import warnings
 from functools import cached_property
 from pathlib import Path
 
@@ -51,20 +53,26 @@ def export(embedder: Embedder, out: Path) -> Path:
     sample = embedder.tokenizer(["a short one", "a somewhat longer second text"], padding=True, return_tensors="pt")
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "tokens")}
     out.parent.mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(Tokens(embedder.model[0].auto_model).eval(), tuple(sample[n] for n in INPUTS), str(out),
-                      input_names=list(INPUTS), output_names=["tokens"], dynamic_axes=axes, opset_version=17,
-                      dynamo=False)
+    with warnings.catch_warnings():  # tracer notes about the legacy exporter, irrelevant for this graph
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Tokens(embedder.model[0].auto_model).eval(), tuple(sample[n] for n in INPUTS), str(out),
+                          input_names=list(INPUTS), output_names=["tokens"], dynamic_axes=axes, opset_version=17,
+                          dynamo=False)
     return out
 
 
 def quantize(fp32: Path, out: Path) -> Path:
     """int8 weights with per-channel scales: per-tensor scales gave cosine 0.955 to torch, per-channel 0.993."""
-    import logging
+    root = logging.getLogger()  # the quantiser configures the root logger; leave it as it was
+    level, handlers = root.level, list(root.handlers)
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # its "pre-process" hint
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
+        root.setLevel(logging.ERROR)  # its "consider pre-processing" hint
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
     return out
 
 
