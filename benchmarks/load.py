@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
 #: Follow-ups asked after some dev questions, in the same session.
 FOLLOW_UPS = ("only in Africa", "more", "what about Asia", "only experimenters")
-CHECKPOINTS = (100, 1000)
+CHECKPOINTS = (100, 500, 1000, 2000)
 TARGETS = {"users": 50, "errors": 0, "p95_s": 3.0, "memory_growth": 0.10}
 TOP = 5
 OPEN_LINK = re.compile(r'<a class="ls-open" href="([^"]*)"')
