@@ -49,6 +49,8 @@ FOLLOW_UPS = ("only in Africa", "more", "what about Asia", "only experimenters")
 CHECKPOINTS = (100, 500, 1000, 2000)
 TARGETS = {"users": 50, "errors": 0, "p95_s": 3.0, "memory_growth": 0.10}
 TOP = 5
+#: Each conversation in a new Gradio session (a new visitor); --one-session keeps one per user.
+NEW_SESSIONS = True
 OPEN_LINK = re.compile(r'<a class="ls-open" href="([^"]*)"')
 
 
@@ -206,9 +208,10 @@ class Ledger:
                 self.rss[f"after {self.answered}"] = round(self.server.rss_mb(), 1)
 
 
-def ask(client, conversation: Conversation, timeout: float) -> list[Reply]:
+def ask(client, conversation: Conversation, timeout: float, new_session: bool = True) -> list[Reply]:
     """One visitor's session: a new session hash, then each turn with the history so far."""
-    client.reset_session()
+    if new_session:
+        client.reset_session()
     history: list = []
     replies = []
     for number, turn in enumerate(conversation.turns):
@@ -255,7 +258,7 @@ def user(client, plan: list[Conversation], start: int, ledger: Ledger, timeout: 
             position += 1
             if not ledger.take(len(conversation.turns)):
                 return replies
-            for reply in ask(client, conversation, timeout):
+            for reply in ask(client, conversation, timeout, NEW_SESSIONS):
                 replies.append(reply)
                 ledger.done()
     finally:
@@ -375,7 +378,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="index folder, built once when missing")
     parser.add_argument("--json", metavar="OUT", help="write the summary here as JSON")
     parser.add_argument("--smoke", action="store_true", help="a quick check: users 1,2, 8 messages each")
+    parser.add_argument("--one-session", action="store_true",
+                        help="each user keeps one session for all its conversations (tells per-session memory "
+                             "from per-question memory)")
     args = parser.parse_args(argv)
+    global NEW_SESSIONS
+    NEW_SESSIONS = not args.one_session
     if args.smoke:
         args.users, args.questions, args.max_seconds = "1,2", 8, 60
     users = [int(u) for u in args.users.split(",") if u.strip()]

@@ -110,7 +110,7 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
     from gradio_client import Client
 
     from app_support import free_port
-    from labstories.ui.app import launch
+    from labstories.ui.app import SESSIONS, launch
 
     questions = ["how did they earn the trust of beekeepers?", "honey prices", "migrants and belonging",
                  "what did the lab learn?", "trust", "pilot with the ministry"] * 2
@@ -118,6 +118,7 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
     demo = launch(app_index, "127.0.0.1", port, block=False, concurrency=3)
     try:
         assert demo._queue.default_concurrency_limit == 3
+        assert demo.state_holder.capacity == SESSIONS  # per-session memory is bounded
         url = f"http://127.0.0.1:{port}/"
         alone = {q: _last(_chat(Client(url, verbose=False), q)[1]) for q in set(questions)}
         with ThreadPoolExecutor(len(questions)) as pool:

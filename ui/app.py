@@ -29,6 +29,10 @@ from . import render  # noqa: E402
 from .assets import CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS  # noqa: E402
 from .params import clean_filters, parse_params  # noqa: E402
 
+#: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
+#: copy of every component's config per session — ~0.2 MB here, the filter lists included — and
+#: its default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py).
+SESSIONS = 300
 PAGE = 5          # passages per answer
 RETRIEVE = 30     # passages fetched per question; "more" pages through them
 EXAMPLES = (
@@ -272,7 +276,7 @@ def launch(index: StoryIndex, host: str, port: int, block: bool = True, concurre
     demo = build_app(index)
     demo.queue(default_concurrency_limit=concurrency)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
-                **launch_options())
+                state_session_capacity=SESSIONS, **launch_options())
     return demo
 
 
