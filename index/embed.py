@@ -56,6 +56,9 @@ def _weights_digest(stamp: tuple[tuple[str, int, int], ...]) -> str:
 class Embedder:
     """Encodes texts to unit vectors; the model loads on first use only."""
 
+    #: What makes the passage vectors; part of the index's collection name, so backends never mix.
+    backend = "torch"
+
     def __init__(self, model_path: Path | str | None = None, batch_size: int = 32):
         self.model_path = Path(model_path) if model_path else bundled_model_path()
         self.batch_size = batch_size
@@ -77,6 +80,11 @@ class Embedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every query process
         return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+
+    @property
+    def vector_identity(self) -> str:
+        """What a passage vector is a function of besides its text: the model, and how it was run."""
+        return self.identity
 
     @cached_property
     def identity(self) -> str:
@@ -106,7 +114,7 @@ class Embedder:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self.encode([text])[0]
+            return Embedder.encode(self, [text])[0]  # torch, whatever backend embeds passages
         finally:
             torch.set_num_threads(threads)
 

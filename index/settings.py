@@ -39,6 +39,12 @@ def _between(low: int, high: int):
     return check
 
 
+def _one_of(*allowed: str):
+    def check(value: str):
+        return None if value in allowed else ("is not a backend", " or ".join(allowed))
+    return check
+
+
 def _http_url(value: str):
     parsed = urlparse(value)
     if not value or (parsed.scheme in ("http", "https") and parsed.hostname):
@@ -70,6 +76,13 @@ class Settings:
                                      "comma-separated); none: no login.", commands=("serve",))
     auth_file: str = _setting("", "LABSTORIES_AUTH_FILE", "File of user:password lines allowed into the app.",
                               commands=("serve",))
+    embed_backend: str = _setting("torch", "LABSTORIES_EMBED_BACKEND",
+                                  "What embeds passages when indexing: torch, or onnx-int8 (an int8 ONNX export "
+                                  "of the same model, 1.6x faster here; see docs/retrieval.md).",
+                                  commands=("index", "serve"), check=_one_of("torch", "onnx-int8"))
+    concurrency: int = _setting(4, "LABSTORIES_CONCURRENCY",
+                                "Questions the app answers at once; the rest wait in its queue.",
+                                commands=("serve",), check=_at_least(1))
     max_story_bytes: int = _setting(2_000_000, "LABSTORIES_MAX_STORY_BYTES",
                                     "Story files larger than this are skipped with a warning.",
                                     commands=("index", "serve"), check=_at_least(1))

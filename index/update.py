@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 from . import snapshot, state, store, vector_cache
 from .embed import Embedder
 from .errors import DamagedIndexError
+from .onnx_embed import indexing_embedder
 from .passages import Chunking, story_passages
 from .records import Passage, Story
 from .scan import ScanResult, Skipped, markdown_files, scan
@@ -81,7 +82,8 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     Chroma store that fails :func:`store.check_vectors` is dropped and embedded afresh.
     """
     began = time.perf_counter()
-    embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)
+    embedder = embedder or indexing_embedder(settings.model_path or None, settings.batch_size,
+                                             settings.embed_backend)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
         scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)
@@ -90,7 +92,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     if rebuild:
         open_source(settings).reset()
     old = _readable(open_source(settings).manifest, fixed)
-    name = collection_name(chunking, embedder.identity)
+    name = collection_name(chunking, embedder.vector_identity)
     source, client, collection = _sound_store(settings, name, fixed)
     same = old is not None and old.collection == name
     old_hashes = old.stories if same else {}
@@ -206,7 +208,7 @@ def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dic
     known, fresh = [], []
     if len(cache):
         for item in items:
-            vector = cache.get(vector_cache.cache_key(item[0].embed_text, embedder.identity))
+            vector = cache.get(vector_cache.cache_key(item[0].embed_text, embedder.vector_identity))
             (known if vector is not None else fresh).append((item, vector))
     else:
         fresh = [(item, None) for item in items]

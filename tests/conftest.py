@@ -34,6 +34,12 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.delenv("LABSTORIES_CORPUS", raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory):
+    """The int8 ONNX export that `labstories index` makes goes to a session folder, not ~/.cache."""
+    os.environ["LABSTORIES_CACHE"] = str(tmp_path_factory.mktemp("labstories-cache"))
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     return Embedder()

@@ -102,6 +102,34 @@ def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
         assert response.status_code in (403, 404), path
 
 
+def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa: F811
+    """Several visitors at once (more than the queue runs together) each see their own question's
+    passages, as when asked alone: handlers share the index across threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    from app_support import free_port
+    from labstories.ui.app import SESSIONS, launch
+
+    questions = ["how did they earn the trust of beekeepers?", "honey prices", "migrants and belonging",
+                 "what did the lab learn?", "trust", "pilot with the ministry"] * 2
+    port = free_port()
+    demo = launch(app_index, "127.0.0.1", port, block=False, concurrency=3)
+    try:
+        assert demo._queue.default_concurrency_limit == 3
+        assert demo.state_holder.capacity == SESSIONS  # per-session memory is bounded
+        url = f"http://127.0.0.1:{port}/"
+        alone = {q: _last(_chat(Client(url, verbose=False), q)[1]) for q in set(questions)}
+        with ThreadPoolExecutor(len(questions)) as pool:
+            clients = list(pool.map(lambda _: Client(url, verbose=False), questions))
+            together = list(pool.map(lambda pair: _last(_chat(pair[0], pair[1])[1]), zip(clients, questions)))
+    finally:
+        demo.close()
+    assert together == [alone[q] for q in questions]
+    assert all("ls-hit" in answer for answer in together[:1])
+
+
 @pytest.fixture(scope="module")
 def corpus_app_url(corpus_index):
     """The app over the full shared corpus (reusing the session's index; never rebuilt here)."""

@@ -228,12 +228,21 @@ def test_settings_env_then_overrides(monkeypatch, tmp_path):
     assert Settings.load(data_dir="~/idx").data_dir == Path("~/idx").expanduser()
 
 
+def test_concurrency_setting(monkeypatch):
+    assert Settings.load().concurrency == 4   # the measured choice for a 2-core machine (README)
+    monkeypatch.setenv("LABSTORIES_CONCURRENCY", "6")
+    assert Settings.load().concurrency == 6
+    assert Settings.load(concurrency=3).concurrency == 3
+
+
 @pytest.mark.parametrize("env, value, message", [
     ("LABSTORIES_K", "ten", "LABSTORIES_K of 'ten' must be a whole number"),
     ("LABSTORIES_K", "0", "LABSTORIES_K of 0 is out of range; use 1 to 1000"),
     ("LABSTORIES_BATCH_SIZE", "0", "LABSTORIES_BATCH_SIZE of 0 is out of range; use 1 to 4096"),
     ("LABSTORIES_PORT", "70000", "LABSTORIES_PORT of 70000 is out of range; use 1 to 65535"),
     ("LABSTORIES_CHROMA_URL", "ftp://host:1", "LABSTORIES_CHROMA_URL of 'ftp://host:1' is not an http(s) address; use http://host:port"),
+    ("LABSTORIES_CONCURRENCY", "0", "LABSTORIES_CONCURRENCY of 0 is too small; use at least 1"),
+    ("LABSTORIES_EMBED_BACKEND", "gpu", "LABSTORIES_EMBED_BACKEND of 'gpu' is not a backend; use torch or onnx-int8"),
 ])
 def test_settings_errors(monkeypatch, env, value, message):
     monkeypatch.setenv(env, value)

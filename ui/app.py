@@ -34,6 +34,10 @@ from .limits import MAX_HISTORY, check_question, cut_link
 from .messages import for_web
 from .params import clean_filters, parse_params
 
+#: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
+#: copy of every component's config per session — ~0.2 MB here, the filter lists included — and
+#: its default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py).
+SESSIONS = 300
 RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
 EXAMPLES = (
     "How did labs build belonging with migrants?",
@@ -354,14 +358,17 @@ def launch_options() -> dict:
 
 
 def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = True,
-           auth: list[tuple[str, str]] | None = None):
+           auth: list[tuple[str, str]] | None = None, concurrency: int = 4):
     """Build and start the app; returns the Blocks (running in a thread when ``block`` is False).
 
-    With ``auth`` (user, password) pairs, Gradio's login guards the page and the API."""
+    With ``auth`` (user, password) pairs, Gradio's login guards the page and the API.
+    ``concurrency`` handlers run at once, the rest wait in order. Part of a search
+    runs outside the GIL (Chroma, torch, numpy), so on 2 cores 4 served more
+    questions per second than 1 or 2, and 8 no more than 4 (README, benchmarks/load.py)."""
     demo = build_app(index)
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=concurrency)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
-                auth=auth or None, **launch_options())
+                auth=auth or None, state_session_capacity=SESSIONS, **launch_options())
     return demo
 
 
@@ -404,7 +411,7 @@ def serve(settings: Settings, embedder=None) -> None:
     print(f"labstories is running on http://{settings.host}:{settings.port}/{login}  (Ctrl+C to stop)", flush=True)
     live.start()
     try:
-        launch(live, settings.host, settings.port, block=True, auth=auth)
+        launch(live, settings.host, settings.port, block=True, auth=auth, concurrency=settings.concurrency)
     except OSError as error:  # taken in the instant between the check and the bind
         raise PortError(f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port") from None
     finally:

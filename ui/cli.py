@@ -217,8 +217,9 @@ def cmd_serve(args) -> int:
     Example: labstories serve
              labstories serve ../shared/corpus --port 7860
     """
-    from labstories.index import Embedder, update
+    from labstories.index import update
     from labstories.index.snapshot import corpus_to_serve
+    from labstories.index.onnx_embed import indexing_embedder
     from labstories.ui.app import serve
 
     from labstories.ui.access import credentials
@@ -227,7 +228,8 @@ def cmd_serve(args) -> int:
     settings = _settings(args)
     credentials(settings.auth, settings.auth_file)  # bad credentials or a busy port: say so before indexing
     check_port(settings.host, settings.port)
-    embedder = Embedder(settings.model_path or None, settings.batch_size)  # loads lazily, shared by both steps
+    # Loads lazily, shared by indexing and answering (questions are always embedded with torch).
+    embedder = indexing_embedder(settings.model_path or None, settings.batch_size, settings.embed_backend)
     corpus = corpus_to_serve(settings)
     if corpus is not None:
         console.print_update(update(corpus, settings, embedder=embedder, show_progress=True), settings)
