@@ -84,7 +84,7 @@ class Candidates:
 
     dense: dict[str, float]       # section key → best window cosine
     keyword: dict[str, float]     # section key → best window BM25
-    shown: dict[str, int]         # section key → passage position to show
+    best_window: dict[str, int]   # section key → position of the passage (window) to show
     stems: set[str]
 
 
@@ -188,7 +188,7 @@ class StoryIndex:
         if not 1 <= k <= 1000:
             raise QueryError("k_range", k=k)
         found = self.candidates(query, filters)
-        return [self._hit(self.state.passages[found.shown[key]], score, found.stems, found.dense.get(key))
+        return [self._hit(self.state.passages[found.best_window[key]], score, found.stems, found.dense.get(key))
                 for key, score in self.rank(found)[:k]]
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
@@ -206,12 +206,12 @@ class StoryIndex:
             return Candidates({}, {}, {}, query_stems(english))
         dense = best_per_group(self._dense(english, filters, available), self._section_of)
         keyword = best_per_group(self._keyword(english, allowed), self._section_of)
-        shown = {key: position for key, position, _ in keyword}
-        shown.update({key: position for key, position, _ in dense})  # prefer the best dense window
+        best_window = {key: position for key, position, _ in keyword}
+        best_window.update({key: position for key, position, _ in dense})  # prefer the best dense window
         return Candidates(
             dense={key: score for key, _, score in dense},
             keyword={key: score for key, _, score in keyword},
-            shown=shown, stems=query_stems(english),
+            best_window=best_window, stems=query_stems(english),
         )
 
     def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:

@@ -88,3 +88,16 @@ def mini_settings(tmp_path_factory, mini_corpus_dir, embedder):
 def mini_index(mini_settings, embedder) -> StoryIndex:
     settings, _ = mini_settings
     return StoryIndex.open(settings, embedder=embedder)
+
+
+@pytest.fixture
+def use_session_model(monkeypatch, embedder):
+    """CLI search commands open the index with the already loaded session model (speed only)."""
+    from labstories.ui import cli
+
+    monkeypatch.setattr(cli, "_open_index", lambda settings: StoryIndex.open(settings, embedder=embedder))
+
+
+@pytest.fixture
+def mini_dir(mini_settings) -> str:
+    return str(mini_settings[0].data_dir)

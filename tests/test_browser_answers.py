@@ -8,12 +8,11 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from test_browser_app import ARTIFACTS, browser  # noqa: F401  (fixture)
+from test_browser_app import ARTIFACTS, browser, watched_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +21,8 @@ MIGRANTS = "How did labs build belonging with migrants?"
 
 @pytest.fixture
 def page(browser, app_url):  # noqa: F811
-    """A page whose context may use the clipboard (as a user's click allows), recording dialogs
-    and any request leaving 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
-    page = context.new_page()
-    page.dialogs, page.external = [], []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("request", lambda request: urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
-            and urlparse(request.url).scheme in ("http", "https") and page.external.append(request.url))
-    yield page
-    assert page.external == [], "the page tried to reach the network"
-    context.close()
+    with watched_page(browser, clipboard_origin=app_url) as page:
+        yield page
 
 
 def _shot(page, name: str) -> None:

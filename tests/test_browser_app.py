@@ -7,6 +7,7 @@ silent WAV served by the test on 127.0.0.1. Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -39,18 +40,30 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records dialogs and every request leaving 127.0.0.1."""
+@contextmanager
+def watched_page(browser, clipboard_origin: str | None = None):
+    """A fresh page that records dialogs and every request leaving 127.0.0.1 (and fails on one).
+
+    ``clipboard_origin``: let the page use the clipboard there, as a user's click allows."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if clipboard_origin:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=clipboard_origin)
     page = context.new_page()
     page.dialogs, page.external = [], []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on("request", lambda request: urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
             and urlparse(request.url).scheme in ("http", "https") and page.external.append(request.url))
-    yield page
-    assert page.external == [], "the page tried to reach the network"
-    context.close()
+    try:
+        yield page
+        assert page.external == [], "the page tried to reach the network"
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    with watched_page(browser) as page:
+        yield page
 
 
 def _shot(page, name: str) -> None:

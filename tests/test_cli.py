@@ -12,36 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from labstories.rag import StoryIndex
 from labstories.ui import cli
+
+from cli_support import assert_user_error, run
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 HIT_FIELDS = {"story", "title", "role", "country", "continent", "section", "start", "end", "heading", "text",
               "snippet", "tags", "score", "audio_url", "audio_at", "link", "at", "interpolated", "cosine"}
-
-
-@pytest.fixture
-def use_session_model(monkeypatch, embedder):
-    """Search commands open the index with the already loaded session model (speed only)."""
-    monkeypatch.setattr(cli, "_open_index", lambda settings: StoryIndex.open(settings, embedder=embedder))
-
-
-@pytest.fixture
-def mini_dir(mini_settings) -> str:
-    return str(mini_settings[0].data_dir)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_user_error(code: int, err: str, command: str, message: str) -> None:
-    assert code == 2
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert err.startswith(f"labstories {command}: ")
-    assert message in err, err
 
 
 # -- user errors ------------------------------------------------------------------------

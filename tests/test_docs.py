@@ -61,3 +61,14 @@ def test_flags_that_one_command_takes_show_only_there():
             assert (setting.flag in options) == (command in setting.commands), (setting.flag, command)
     assert "--port" in flags["serve"] and "--port" not in flags["search"]
     assert "--k" in flags["search"] and "--k" not in flags["index"]
+
+
+def test_the_module_map_has_one_line_per_module():
+    """Every module of index/, rag/ and ui/ has its line in the README's module map, and no other."""
+    root = README.parent
+    text = README.read_text("utf-8")
+    table = text.split("<!-- module-map -->\n", 1)[1].split("\n<!-- /module-map -->", 1)[0]
+    listed = [line.split("`")[1] for line in table.splitlines()[2:]]
+    modules = [f"{p.parent.name}/{p.name}" for folder in ("index", "rag", "ui")
+               for p in sorted((root / folder).glob("*.py")) if p.name != "__init__.py"]
+    assert listed == modules

@@ -17,26 +17,12 @@ from labstories.index import Settings, scan
 from labstories.rag import StoryIndex
 from labstories.ui import cli
 
+from cli_support import run
+
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 #: As root, permission bits do not stop writes; drop the capabilities that bypass them.
 NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner",
                "--inh-caps", "-dac_override,-dac_read_search,-fowner"]
-
-
-@pytest.fixture
-def use_session_model(monkeypatch, embedder):
-    monkeypatch.setattr(cli, "_open_index", lambda settings: StoryIndex.open(settings, embedder=embedder))
-
-
-@pytest.fixture
-def mini_dir(mini_settings) -> str:
-    return str(mini_settings[0].data_dir)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_line(code: int, err: str, expected_code: int, *words: str) -> None:

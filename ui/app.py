@@ -60,7 +60,7 @@ class Conversation:
 
     query: str = ""
     filters: dict = field(default_factory=dict)
-    shown: int = 0
+    stories_shown: int = 0
     base: str = ""
     from_messages: dict = field(default_factory=dict)
 
@@ -109,11 +109,11 @@ class ChatApp:
     @_one_index
     def respond(self, message, history, *args):
         """Enter in the text box: understand the message, search, append the answer."""
-        *values, state = args
+        *values, conversation = args
         question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
         message = question.text
         history = _history(history)
-        conv = _conv(state)
+        conv = _conv(conversation)
         notes: list[str] = []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
         if question.note:  # too long: refused at no cost (see ui.limits)
@@ -129,15 +129,15 @@ class ChatApp:
         return ("", *self._answer(history, step.query, step.filters, notes, conv.base, step.from_messages))
 
     @_one_index
-    def more(self, history, state):
+    def more(self, history, conversation):
         """The next page of passages for the last question."""
-        return self._more(_history(history), _conv(state))
+        return self._more(_history(history), _conv(conversation))
 
     @_one_index
     def rerun(self, history, *args):
         """Ask the last question again under the panel's filters (Apply, Filter by this)."""
-        *values, state = args
-        conv, notes = _conv(state), []
+        *values, conversation = args
+        conv, notes = _conv(conversation), []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
         history = _history(history)
         if not conv.query:
@@ -162,13 +162,13 @@ class ChatApp:
         return (history, *_values(filters), asdict(conv), conv.link())
 
     def _page(self, conv: Conversation, filters: Filters, hits, notes=()) -> render.Answer:
-        """The next page of ``hits``' stories (from ``conv.shown``); advances ``conv.shown``."""
+        """The next page of ``hits``' stories (from ``conv.stories_shown``); advances ``conv.stories_shown``."""
         groups = group_by_story(hits)
-        page = page_of(groups, conv.shown)
+        page = page_of(groups, conv.stories_shown)
         answer = render.Answer(
-            conv.query, filters, page, conv.shown + 1, len(groups), len(hits), len({g.lab for g in groups}),
+            conv.query, filters, page, conv.stories_shown + 1, len(groups), len(hits), len({g.lab for g in groups}),
             query_stems(conv.query), list(notes), about=render.about(hits), base=self.base(conv))
-        conv.shown += len(page)
+        conv.stories_shown += len(page)
         return answer
 
     def base(self, conv: Conversation) -> str:
@@ -181,7 +181,7 @@ class ChatApp:
         stories = len({h.story for h in hits})
         if not conv.query:
             history.append(_bot(render.notice_html("Ask a question first; then “more” shows further passages.")))
-        elif conv.shown >= stories:
+        elif conv.stories_shown >= stories:
             history.append(_bot(render.notice_html(
                 f"That was all: {plural(len(hits), 'passage')} from {plural(stories, 'story', 'stories')} "
                 f"for “{conv.query}”.")))
@@ -190,10 +190,10 @@ class ChatApp:
         return (history, *_values(filters), asdict(conv), conv.link())
 
     @_one_index
-    def narrow(self, key: str, history, state):
+    def narrow(self, key: str, history, conversation):
         """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
         request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
-        conv = _conv(state)
+        conv = _conv(conversation)
         if not request.query:
             return (list(history or []), *_values(Filters.from_dict(conv.filters)), asdict(conv), conv.link())
         added = [f"{KIND[k].singular} {v}" for k, values in request.filters.items() for v in values
@@ -245,12 +245,12 @@ class ChatApp:
     @_one_index
     def link_for(self, *args):
         """The address for the last question under the panel's current filters (panel edited)."""
-        *values, state = args
+        *values, conversation = args
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, [])
-        return links.answer_link(_conv(state).query, panel)
+        return links.answer_link(_conv(conversation).query, panel)
 
-    def close_story(self, state):
-        return gr.update(visible=False), gr.update(visible=True), _conv(state).link() or "?"
+    def close_story(self, conversation):
+        return gr.update(visible=False), gr.update(visible=True), _conv(conversation).link() or "?"
 
     # -- glossary ------------------------------------------------------------------
     @_one_index
@@ -311,36 +311,36 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         gloss_key = gr.Textbox(visible="hidden", elem_id="ls-gloss-key")
         narrow_key = gr.Textbox(visible="hidden", elem_id="ls-narrow-key")
         address = gr.Textbox(visible="hidden", elem_id="ls-address")
-        state = gr.State(asdict(Conversation()))
+        conversation = gr.State(asdict(Conversation()))
         chosen = gr.State(None)
 
-        answer_out = [chatbot, *dropdowns, state, url]
-        ask = dict(fn=app.respond, inputs=[msg, chatbot, *dropdowns, state], outputs=[msg, *answer_out])
+        answer_out = [chatbot, *dropdowns, conversation, url]
+        ask = dict(fn=app.respond, inputs=[msg, chatbot, *dropdowns, conversation], outputs=[msg, *answer_out])
         msg.submit(**ask, api_name="chat").then(None, [url], None, js=SYNC_JS)
         chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
-        more_btn.click(app.more, [chatbot, state], answer_out, api_name="more", api_visibility="undocumented").then(
+        more_btn.click(app.more, [chatbot, conversation], answer_out, api_name="more", api_visibility="undocumented").then(
             None, [url], None, js=SYNC_JS)
-        apply_btn.click(app.rerun, [chatbot, *dropdowns, state], answer_out, api_name="rerun",
+        apply_btn.click(app.rerun, [chatbot, *dropdowns, conversation], answer_out, api_name="rerun",
                         api_visibility="private").then(
             None, [url], None, js=SYNC_JS)
         clear_btn.click(lambda: [[] for _ in FILTER_KINDS], None, dropdowns, api_name=False).then(
-            app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
+            app.link_for, [*dropdowns, conversation], url, api_name=False).then(None, [url], None, js=SYNC_JS)
         for dropdown in dropdowns:  # the address bar follows the panel, too
-            dropdown.input(app.link_for, [*dropdowns, state], url, api_name=False).then(None, [url], None, js=SYNC_JS)
+            dropdown.input(app.link_for, [*dropdowns, conversation], url, api_name=False).then(None, [url], None, js=SYNC_JS)
         load_out = [*answer_out, story_view, story_col, chat_col]
         demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(None, [url], None, js=SYNC_JS)
-        narrow_key.change(app.narrow, [narrow_key, chatbot, state], answer_out, api_name=False).then(
+        narrow_key.change(app.narrow, [narrow_key, chatbot, conversation], answer_out, api_name=False).then(
             None, [url], None, js=SYNC_JS)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open", api_visibility="undocumented")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
             None, [url], None, js=SYNC_JS)
-        back.click(app.close_story, [state], [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
+        back.click(app.close_story, [conversation], [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
         gloss_key.change(app.show_glossary, [gloss_key], [gloss_col, gloss_view, chosen, gloss_filter],
                          api_name=False).then(None, None, None, js=GLOSSARY_JS)
         gloss_close.click(lambda: gr.update(visible=False), None, gloss_col, api_name=False)
         gloss_filter.click(app.filter_by, [chosen, *dropdowns], [gloss_col, *dropdowns], api_name=False).then(
-            app.rerun, [chatbot, *dropdowns, state], answer_out, api_name=False).then(None, [url], None, js=SYNC_JS)
+            app.rerun, [chatbot, *dropdowns, conversation], answer_out, api_name=False).then(None, [url], None, js=SYNC_JS)
     return demo
 
 
@@ -449,8 +449,8 @@ def _bot(html: str) -> dict:
     return {"role": "assistant", "content": html}
 
 
-def _conv(state) -> Conversation:
-    return Conversation(**state) if isinstance(state, dict) and state else Conversation()
+def _conv(conversation) -> Conversation:
+    return Conversation(**conversation) if isinstance(conversation, dict) and conversation else Conversation()
 
 
 def _values(filters: Filters) -> list[list[str]]:
