@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 QUESTIONS = [
@@ -86,6 +87,28 @@ def memory_kb(pid: int) -> dict[str, int]:
     return values
 
 
+@contextmanager
+def served(data_dir: str):
+    """``labstories serve`` on ``data_dir`` as a real process: (process, client, seconds until its port
+    opened, RSS after one warm-up question); stopped on leaving."""
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
+    port = free_port()
+    began = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(data_dir),
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server)
+        startup = time.perf_counter() - began
+        from gradio_client import Client
+
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
+        yield server, client, startup, memory_kb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("LABSTORIES_DATA", ".labstories"))
@@ -97,18 +120,7 @@ def main() -> int:
     if args.corpus:
         subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
                        check=True, env=env)
-    port = free_port()
-    began = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", args.data_dir, "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, server)
-        startup = time.perf_counter() - began
-        from gradio_client import Client
-
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
-        idle = memory_kb(server.pid)
+    with served(args.data_dir) as (server, client, startup, idle):
         times = []
         known = known_values(args.data_dir)
         for _ in range(args.rounds):
@@ -122,9 +134,6 @@ def main() -> int:
                 if "ls-hit" not in text:
                     print(f"warning: no passages for {question!r}", file=sys.stderr)
         after = memory_kb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     times.sort()
     p90 = times[int(0.9 * (len(times) - 1))]
     print(f"questions            {len(times)} through /chat (gradio_client, localhost)")

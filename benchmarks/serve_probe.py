@@ -8,30 +8,14 @@ and the peak (VmHWM).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from app_latency import KINDS, QUESTIONS, free_port, known_values, memory_kb, wait_for_port
+from app_latency import KINDS, QUESTIONS, known_values, memory_kb, served
 
 
 def probe(data_dir: Path, questions: int = len(QUESTIONS)) -> dict[str, float]:
-    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
-    port = free_port()
-    began = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, server)
-        startup = time.perf_counter() - began
-        from gradio_client import Client
-
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
-        warm = memory_kb(server.pid)
+    with served(str(data_dir)) as (server, client, startup, warm):
         times = []
         known = known_values(str(data_dir))
         for question, filters in QUESTIONS[:questions]:
@@ -40,9 +24,6 @@ def probe(data_dir: Path, questions: int = len(QUESTIONS)) -> dict[str, float]:
             client.predict(question, [], *values, api_name="/chat")
             times.append(time.perf_counter() - start)
         after = memory_kb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     times.sort()
     return {
         "startup_seconds": round(startup, 2),
