@@ -25,6 +25,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from labstories.index.vocabulary import FILTER_KINDS as KINDS
+
 QUESTIONS = [
     ("how did labs build belonging with migrants?", {}),
     ("how did labs earn the trust of communities?", {"principles": ["Trust"]}),
@@ -47,7 +49,6 @@ QUESTIONS = [
     ("water and sanitation in informal settlements", {}),
     ("what advice would you give a new lab?", {}),
 ]
-KINDS = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
 
 
 def free_port() -> int:
@@ -56,11 +57,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 300) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 300, log=None) -> None:
+    """Until the server listens on ``port``; ``log``: a file holding its stderr, quoted if it exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the server exited with code {process.returncode}; is the index built?")
+            tail = ""
+            if log is not None:
+                log.seek(0)
+                tail = ":\n" + log.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"the server exited with code {process.returncode}; is the index built?{tail}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return

@@ -31,7 +31,6 @@ import html
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,8 +41,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app_latency import KINDS, free_port, memory_kb, wait_for_port
+
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
 #: Follow-ups asked after some dev questions, in the same session.
 FOLLOW_UPS = ("only in Africa", "more", "what about Asia", "only experimenters")
 CHECKPOINTS = (100, 500, 1000, 2000)
@@ -129,12 +129,6 @@ def ensure_index(corpus: Path, data_dir: Path, env: dict) -> None:
                     "--quiet"], check=True, env=env, stdout=subprocess.DEVNULL)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """``labstories serve`` in a child process on 127.0.0.1; a context manager that always stops it."""
 
@@ -150,7 +144,7 @@ class Server:
             [sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(self.data_dir),
              "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
-        self._wait_for_port()
+        wait_for_port(self.port, self.process, self.timeout, log=self.log)
         self.start_s = time.perf_counter() - began
         return self
 
@@ -162,26 +156,8 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-    def _wait_for_port(self) -> None:
-        deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                tail = self.log.read().decode(errors="replace")[-2000:]
-                raise SystemExit(f"the server exited with code {self.process.returncode}:\n{tail}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.5)
-        raise SystemExit(f"the server did not open port {self.port} within {self.timeout:.0f} s")
-
     def rss_mb(self, key: str = "VmRSS") -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            name, _, rest = line.partition(":")
-            if name == key:
-                return int(rest.split()[0]) / 1024
-        return 0.0
+        return memory_kb(self.process.pid).get(key, 0) / 1024
 
 
 # -- users ---------------------------------------------------------------------------

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from .parse import unescape
 from .records import Element
+from .vocabulary import TAG_KINDS
 
-ELEMENT_TYPES = ("principles", "tactics", "tools", "skills")
+#: Page types of element pages: the tag kinds (tags name element pages).
+ELEMENT_TYPES = TAG_KINDS
 _DATA_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*data:[^)]*\)", re.S)
 _BARE_DATA = re.compile(r"data:[a-z]+/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+", re.I)
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.M)

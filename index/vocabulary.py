@@ -74,6 +74,16 @@ WORD = re.compile(r"\w\w+", re.UNICODE)
 SPOKEN_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 
 
+#: A lone UTF-16 surrogate ("\ud800" from JSON or undecodable argv bytes): tokenizers and JSON
+#: encoders fail on it, so text is cleaned with :func:`without_surrogates` before any work.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Each lone surrogate replaced by U+FFFD, the replacement character."""
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
 def section_key(story: str, start: int) -> str:
     """``Experimenters_SSD@478``: a section's key in the evaluation files and in hits."""
     return f"{story}@{int(start)}"
@@ -88,4 +98,4 @@ def parse_section_key(key: str) -> tuple[str, int]:
 
 
 __all__ = ["FILTER_KINDS", "KIND", "KINDS", "KIND_BY_PARAM", "ROLES", "ROLE_NAMES", "ROLE_OF_PREFIX", "SPOKEN_WORD",
-           "STORY_KINDS", "TAG_KINDS", "WORD", "FilterKind", "Role", "parse_section_key", "section_key"]
+           "STORY_KINDS", "TAG_KINDS", "WORD", "LONE_SURROGATE", "without_surrogates", "FilterKind", "Role", "parse_section_key", "section_key"]

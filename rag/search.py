@@ -12,7 +12,6 @@ The numbers behind these choices are in docs/retrieval.md.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +27,7 @@ from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
 from labstories.index.sources import open_source
 from labstories.index.state import IndexState, build_dir
-from labstories.index.vocabulary import STORY_KINDS, parse_section_key, section_key
+from labstories.index.vocabulary import STORY_KINDS, parse_section_key, section_key, without_surrogates
 
 from . import filters as filtering
 from . import links
@@ -39,9 +38,6 @@ from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, sto
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -194,7 +190,7 @@ class StoryIndex:
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
         """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
         # Lone surrogates (from JSON "\ud800" or undecodable argv bytes) crash the tokenizer: make them U+FFFD.
-        query = _SURROGATE.sub("\ufffd", query or "").strip()
+        query = without_surrogates(query or "").strip()
         if not query:
             raise QueryError("empty")
         filters = self.resolve(filters)

@@ -118,3 +118,27 @@ def app_url(app_index):
     """The app over the fixture stories, running on a free localhost port."""
     with running_app(app_index) as url:
         yield url
+
+
+#: The /chat endpoint's filter inputs, in the order the app declares them (the API's contract).
+FILTER_ORDER = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
+
+
+@pytest.fixture
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url + "/", verbose=False)
+
+
+def chat(client, message, history=(), **filters):
+    """One message through /chat with the given filters (by kind); returns the endpoint's outputs."""
+    return client.predict(message, list(history), *[filters.get(kind, []) for kind in FILTER_ORDER], api_name="/chat")
+
+
+def last_text(history) -> str:
+    """The newest message's text (gradio 6 returns content as a list of blocks)."""
+    content = history[-1]["content"]
+    if isinstance(content, list):
+        return "".join(block.get("text", "") for block in content if isinstance(block, dict))
+    return content

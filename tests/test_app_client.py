@@ -5,36 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app_support import app_index, app_url, audio_server, running_app  # noqa: F401  (fixtures)
+from app_support import app_index, app_url, audio_server, chat, client, last_text, running_app  # noqa: F401
 
 NO_FILTERS = [[]] * 7  # principles, tactics, tools, skills, country, continent, role
 
 
-@pytest.fixture
-def client(app_url):  # noqa: F811
-    from gradio_client import Client
-
-    return Client(app_url + "/", verbose=False)
-
-
-def _chat(client, message, history=(), **filters):
-    order = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
-    values = [filters.get(kind, []) for kind in order]
-    return client.predict(message, list(history), *values, api_name="/chat")
-
-
-def _last(history) -> str:
-    """The newest message's text (gradio 6 returns content as a list of blocks)."""
-    content = history[-1]["content"]
-    if isinstance(content, list):
-        return "".join(block.get("text", "") for block in content if isinstance(block, dict))
-    return content
-
-
-def test_chat_with_filters_returns_passages_of_the_expected_story(client):
-    textbox, history, principles, *_, link = _chat(client, "how did they earn the trust of beekeepers?",
+def test_chat_with_filters_returns_passages_of_the_expected_story(client):  # noqa: F811
+    textbox, history, principles, *_, link = chat(client, "how did they earn the trust of beekeepers?",
                                                    principles=["Trust"])
-    answer = _last(history)
+    answer = last_text(history)
     assert textbox == "" and principles == ["Trust"]
     assert "?story=SolutionMappers_AUD&amp;t=132" in answer
     assert "principle <b>Trust</b>" in answer and "ls-hit" in answer
@@ -42,50 +21,50 @@ def test_chat_with_filters_returns_passages_of_the_expected_story(client):
     assert link == "?q=how+did+they+earn+the+trust+of+beekeepers%3F&principle=Trust"
 
 
-def test_follow_up_keeps_the_question_and_adds_a_visible_filter(client):
-    _, history, *_ = _chat(client, "how did villages repair water wells?")
-    _, history, *values, link = _chat(client, "only in Lemuria", history)
-    answer = _last(history)
+def test_follow_up_keeps_the_question_and_adds_a_visible_filter(client):  # noqa: F811
+    _, history, *_ = chat(client, "how did villages repair water wells?")
+    _, history, *values, link = chat(client, "only in Lemuria", history)
+    answer = last_text(history)
     assert values[4] == ["Lemuria"]  # the country dropdown now shows the filter
     assert "Refining the previous question" in answer and "Explorer_NOA" in answer
     assert "SolutionMappers_AUD" not in answer
     assert "country=Lemuria" in link and "q=how+did+villages" in link
 
 
-def test_more_pages_through_the_retrieved_passages(client):
-    _, history, *_ = _chat(client, "zebra crossings beekeeping wells")
-    first = _last(history)
+def test_more_pages_through_the_retrieved_passages(client):  # noqa: F811
+    _, history, *_ = chat(client, "zebra crossings beekeeping wells")
+    first = last_text(history)
     assert "Showing 1–5" in first
     history, *_ = client.predict(history, api_name="/more")
-    assert "Showing 6–" in _last(history) or "That was all" in _last(history)
+    assert "Showing 6–" in last_text(history) or "That was all" in last_text(history)
 
 
-def test_no_results_names_the_filters_and_suggests(client):
-    _, history, *_ = _chat(client, "beekeeping", country=["Lemuria"], principles=["Trust"])
-    answer = _last(history)
+def test_no_results_names_the_filters_and_suggests(client):  # noqa: F811
+    _, history, *_ = chat(client, "beekeeping", country=["Lemuria"], principles=["Trust"])
+    answer = last_text(history)
     assert "No passages match" in answer
     assert "Remove" in answer and "Trust" in answer and "Lemuria" in answer
 
 
-def test_answer_link_route_reruns_the_search(client):
+def test_answer_link_route_reruns_the_search(client):  # noqa: F811
     history, *values, link, story = client.predict("?q=earn+trust+beekeepers&principle=trust&country=Atlantis",
                                                          api_name="/open")
     assert values[0] == ["Trust"] and values[4] == ["Atlantis"]
-    assert "SolutionMappers_AUD" in _last(history)
+    assert "SolutionMappers_AUD" in last_text(history)
     assert link == "?q=earn+trust+beekeepers&principle=Trust&country=Atlantis"
     assert story == ""
 
 
-def test_story_route_opens_the_story_at_t(client):
+def test_story_route_opens_the_story_at_t(client):  # noqa: F811
     history, *values, link, story = client.predict("?story=SolutionMappers_AUD&t=140", api_name="/open")
     assert 'class="ls-section ls-current" id="ls-t-132"' in story
     assert "Beekeeping Cooperatives of Atlantis" in story
     assert link == "?story=SolutionMappers_AUD&t=140"
 
 
-def test_unknown_story_and_parameters_get_a_friendly_message(client):
+def test_unknown_story_and_parameters_get_a_friendly_message(client):  # noqa: F811
     history, *_, story = client.predict("?story=Nope_XYZ&colour=red&t=-3&principle=Nonsense", api_name="/open")
-    note = _last(history)
+    note = last_text(history)
     assert "no story “Nope_XYZ”" in note and "colour" in note and "Nonsense" in note and "t=“-3”" in note
     assert story == ""
 
@@ -120,10 +99,10 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
         assert demo._queue.default_concurrency_limit == 3
         assert demo.state_holder.capacity == SESSIONS  # per-session memory is bounded
         url = f"http://127.0.0.1:{port}/"
-        alone = {q: _last(_chat(Client(url, verbose=False), q)[1]) for q in set(questions)}
+        alone = {q: last_text(chat(Client(url, verbose=False), q)[1]) for q in set(questions)}
         with ThreadPoolExecutor(len(questions)) as pool:
             clients = list(pool.map(lambda _: Client(url, verbose=False), questions))
-            together = list(pool.map(lambda pair: _last(_chat(pair[0], pair[1])[1]), zip(clients, questions)))
+            together = list(pool.map(lambda pair: last_text(chat(pair[0], pair[1])[1]), zip(clients, questions)))
     finally:
         demo.close()
     assert together == [alone[q] for q in questions]
@@ -141,12 +120,12 @@ def corpus_app_url(corpus_index):
 def test_corpus_chat_with_filters_finds_the_migrants_story(corpus_app_url):
     from gradio_client import Client
 
-    client = Client(corpus_app_url + "/", verbose=False)
-    _, history, *values, link = _chat(client, "how did labs build belonging with migrants?",
+    corpus_client = Client(corpus_app_url + "/", verbose=False)
+    _, history, *values, link = chat(corpus_client, "how did labs build belonging with migrants?",
                                       continent=["South America"])
-    answer = _last(history)
+    answer = last_text(history)
     assert "?story=SolutionMappers_PER&amp;t=" in answer.split('class="ls-hit"')[1]  # the first passage
     assert "continent <b>South America</b>" in answer
-    _, history, *values, link = _chat(client, "more from Peru", history)
+    _, history, *values, link = chat(corpus_client, "more from Peru", history)
     assert values[4] == ["Peru"] and values[5] == [] and "country=Peru" in link
-    assert "Refining the previous question" in _last(history)
+    assert "Refining the previous question" in last_text(history)

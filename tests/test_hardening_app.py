@@ -12,57 +12,39 @@ import time
 import httpx
 import pytest
 
-from app_support import app_index, app_url, audio_server, free_port, running_app  # noqa: F401  (fixtures)
+from app_support import (FILTER_ORDER, app_index, app_url, audio_server, chat, client, free_port,  # noqa: F401
+                         last_text, running_app)
 from labstories.ui.access import AccessError, credentials
 
-ORDER = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
 NO_FILTERS = [[]] * 7
 
 
-@pytest.fixture
-def client(app_url):  # noqa: F811
-    from gradio_client import Client
-
-    return Client(app_url + "/", verbose=False)
-
-
-def _chat(client, message, history=(), **filters):
-    return client.predict(message, list(history), *[filters.get(k, []) for k in ORDER], api_name="/chat")
-
-
-def _last(history) -> str:
-    content = history[-1]["content"]
-    if isinstance(content, list):
-        return "".join(block.get("text", "") for block in content if isinstance(block, dict))
-    return content
-
-
-def test_a_new_question_after_a_follow_up_is_answered_as_asked(client):
-    _, history, *values, link = _chat(client, "how did villages repair water wells?")
-    _, history, *values, link = _chat(client, "only in Lemuria", history)
-    assert values[4] == ["Lemuria"] and "Refining the previous question" in _last(history)
+def test_a_new_question_after_a_follow_up_is_answered_as_asked(client):  # noqa: F811
+    _, history, *values, link = chat(client, "how did villages repair water wells?")
+    _, history, *values, link = chat(client, "only in Lemuria", history)
+    assert values[4] == ["Lemuria"] and "Refining the previous question" in last_text(history)
     # the browser sends the panel back as it shows it: Lemuria, set by the follow-up
-    _, history, *values, link = _chat(client, "How did they earn the trust of beekeepers?", history,
-                                      **dict(zip(ORDER, values)))
-    answer = _last(history)
+    _, history, *values, link = chat(client, "How did they earn the trust of beekeepers?", history,
+                                      **dict(zip(FILTER_ORDER, values)))
+    answer = last_text(history)
     assert "Refining the previous question" not in answer
     assert values[4] == [] and "country=" not in link and link.startswith("?q=How+did+they+earn")
     assert "SolutionMappers_AUD" in answer  # the beekeepers' story, which a Lemuria filter would hide
 
 
-def test_a_filter_set_in_the_panel_stays_for_the_next_question(client):
-    _, history, *values, _ = _chat(client, "how did villages repair water wells?", country=["Lemuria"])
-    _, history, *values, link = _chat(client, "how did they earn the trust of beekeepers?", history,
-                                      **dict(zip(ORDER, values)))
+def test_a_filter_set_in_the_panel_stays_for_the_next_question(client):  # noqa: F811
+    _, history, *values, _ = chat(client, "how did villages repair water wells?", country=["Lemuria"])
+    _, history, *values, link = chat(client, "how did they earn the trust of beekeepers?", history,
+                                      **dict(zip(FILTER_ORDER, values)))
     assert values[4] == ["Lemuria"] and "country=Lemuria" in link
 
 
-def test_a_megabyte_question_is_refused_with_a_note(client):
-    _, history, *values, link = _chat(client, "beekeeping " * 90_000, country=["Lemuria"])  # 0.99 MB
-    assert "questions are limited to 500" in _last(history) and "990,000 characters" in _last(history)
+def test_a_megabyte_question_is_refused_with_a_note(client):  # noqa: F811
+    _, history, *values, link = chat(client, "beekeeping " * 90_000, country=["Lemuria"])  # 0.99 MB
+    assert "questions are limited to 500" in last_text(history) and "990,000 characters" in last_text(history)
     assert len(history) == 1 and values[4] == ["Lemuria"]  # nothing searched, the panel kept
-    _, history, *_ = _chat(client, "beekeeping " * 45)  # 495 characters: answered
-    assert "ls-hit" in _last(history)
+    _, history, *_ = chat(client, "beekeeping " * 45)  # 495 characters: answered
+    assert "ls-hit" in last_text(history)
 
 
 ATTACKER = """
@@ -90,19 +72,19 @@ def test_eight_megabyte_questions_do_not_starve_a_normal_one(app_url):  # noqa: 
 
     user = Client(app_url + "/", verbose=False)
     began = time.perf_counter()
-    _chat(user, "how did they earn the trust of beekeepers?")
+    chat(user, "how did they earn the trust of beekeepers?")
     alone = time.perf_counter() - began
     attacker = subprocess.Popen([sys.executable, "-c", ATTACKER, app_url + "/"], stdout=subprocess.PIPE, text=True)
     try:
         assert attacker.stdout.readline().strip() == "sent"
         began = time.perf_counter()
-        _, history, *_ = _chat(user, "how did they earn the trust of beekeepers?")
+        _, history, *_ = chat(user, "how did they earn the trust of beekeepers?")
         elapsed = time.perf_counter() - began
         assert attacker.stdout.readline().strip() == "refused 8"
     finally:
         attacker.kill()
         attacker.wait()
-    assert "SolutionMappers_AUD" in _last(history)
+    assert "SolutionMappers_AUD" in last_text(history)
     # Within 1 s; on a machine so loaded that a lone question already takes seconds, the flood
     # may add at most half a second to it.
     assert elapsed < max(1.0, alone + 0.5), f"a normal question took {elapsed:.2f} s under load ({alone:.2f} s alone)"
@@ -117,13 +99,13 @@ def test_uploads_and_oversized_bodies_are_refused(app_url):  # noqa: F811
     assert response.status_code == 413 and "questions to 500 characters" in response.text
 
 
-def test_only_chat_is_in_the_public_api(client):
+def test_only_chat_is_in_the_public_api(client):  # noqa: F811
     api = client.view_api(print_info=False, return_format="dict")
     assert set(api["named_endpoints"]) == {"/chat"}
     assert not api["unnamed_endpoints"]
 
 
-def test_hostile_links_give_notes_not_errors(client):
+def test_hostile_links_give_notes_not_errors(client):  # noqa: F811
     links = [
         "?t=" + "9" * 3000 + "&story=%00&q=%ED%A0%80trust",
         "?q=trust&principle=\x00Trust&t=²&story=..%2F..%2Fetc",
@@ -133,10 +115,10 @@ def test_hostile_links_give_notes_not_errors(client):
     ]
     for link in links:
         history, *_ = client.predict(link, api_name="/open")
-        note = _last(history) if history else ""
+        note = last_text(history) if history else ""
         assert "Ignored" in note or "only the first" in note or "no story" in note or "ls-hit" in note, link[:40]
     history, *_ = client.predict("?" + "&".join(f"p{i}=1" for i in range(100)), api_name="/open")
-    assert "only the first 32 were read" in _last(history)
+    assert "only the first 32 were read" in last_text(history)
 
 
 def test_a_login_guards_the_page_and_the_api(app_index):  # noqa: F811
@@ -154,8 +136,8 @@ def test_a_login_guards_the_page_and_the_api(app_index):  # noqa: F811
             Client(url + "/", verbose=False)
         with pytest.raises(Exception):
             Client(url + "/", auth=("alice", "wrong"), verbose=False)
-        _, history, *_ = _chat(Client(url + "/", auth=("alice", "s3cret"), verbose=False), "beekeepers trust")
-        assert "ls-hit" in _last(history)
+        _, history, *_ = chat(Client(url + "/", auth=("alice", "s3cret"), verbose=False), "beekeepers trust")
+        assert "ls-hit" in last_text(history)
     finally:
         demo.close()
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from labstories.index.vocabulary import without_surrogates
+
 MAX_QUESTION = 500     # characters of a chat question (the text box allows the same)
 MAX_LINK = 4000        # characters of a ?q=…&story=… link given to /open
 MAX_PARAMS = 32        # link parameters read; the app's own links use at most a dozen
 MAX_HISTORY = 200      # chat messages kept in a conversation sent back by a client
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -32,7 +33,7 @@ class Cut:
 
 def clean_text(text: str) -> str:
     """Lone surrogates → U+FFFD, control characters (NUL included) → a space."""
-    return _CONTROL.sub(" ", _SURROGATE.sub("\ufffd", text))
+    return _CONTROL.sub(" ", without_surrogates(text))
 
 
 def check_question(text: str) -> Cut:
