@@ -15,9 +15,11 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -49,6 +51,14 @@ QUESTIONS = [
     ("water and sanitation in informal settlements", {}),
     ("what advice would you give a new lab?", {}),
 ]
+
+
+@functools.lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every request. gradio_client opens a new httpx client per message, which
+    re-reads the CA bundle each time (about 25 ms of CPU, on the machine that runs the server too);
+    a browser keeps one. Loopback traffic is plain http anyway."""
+    return ssl.create_default_context()
 
 
 def free_port() -> int:
@@ -107,7 +117,7 @@ def served(data_dir: str):
         startup = time.perf_counter() - began
         from gradio_client import Client
 
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False, ssl_verify=tls_context())
         client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
         yield server, client, startup, memory_kb(server.pid)
     finally:

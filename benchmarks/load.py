@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from app_latency import KINDS, free_port, memory_kb, wait_for_port
+from app_latency import KINDS, free_port, memory_kb, tls_context, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Follow-ups asked after some dev questions, in the same session.
@@ -121,10 +121,8 @@ def conversations(dev: Path) -> list[Conversation]:
 
 # -- the server ----------------------------------------------------------------------
 def ensure_index(corpus: Path, data_dir: Path, env: dict) -> None:
-    """Build the index once; an existing one is reused as it is (delete the folder to rebuild)."""
-    if (data_dir / "manifest.json").exists():
-        return
-    print(f"building the index of {corpus} in {data_dir} (once)…", file=sys.stderr, flush=True)
+    """Bring the index up to date: built once, then a no-op (an older format or damage is rebuilt)."""
+    print(f"indexing {corpus} into {data_dir}…", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", str(corpus), "--data-dir", str(data_dir),
                     "--quiet"], check=True, env=env, stdout=subprocess.DEVNULL)
 
@@ -217,7 +215,7 @@ def connect(url: str, attempts: int = 5):
     for attempt in range(attempts):
         try:
             return Client(url, verbose=False, download_files=False, analytics_enabled=False,
-                          httpx_kwargs={"timeout": 60})
+                          httpx_kwargs={"timeout": 60}, ssl_verify=tls_context())
         except Exception:  # noqa: BLE001
             if attempt == attempts - 1:
                 raise

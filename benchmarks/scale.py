@@ -42,7 +42,6 @@ import serve_probe  # noqa: E402
 import synthetic  # noqa: E402
 from labstories.index import Embedder, Settings, update  # noqa: E402
 from labstories.rag import Filters, StoryIndex, read_questions  # noqa: E402
-from labstories.rag.filters import chroma_where  # noqa: E402
 
 ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
@@ -131,9 +130,10 @@ def measure_search(index: StoryIndex, asked: list[tuple[str, Filters]], rounds: 
     return {part: summary(values) for part, values in parts.items()}
 
 
-def measure_recall(index: StoryIndex, vectors: np.ndarray, origin: np.ndarray, asked: list[tuple[str, Filters]],
-                   n: int) -> dict[str, float]:
-    """Share of the exact top 10 (cosine, numpy) that Chroma's top 10 holds when asked for ``n``.
+def measure_recall(index: StoryIndex, vectors: np.ndarray, origin: np.ndarray,
+                   asked: list[tuple[str, Filters]]) -> dict[str, float]:
+    """Share of the exact top 10 (cosine, numpy) that the dense side's top 10 holds, as search
+    queries it (Chroma's nearest neighbours, filtered in Chroma or after, see ``StoryIndex._dense``).
 
     "unfiltered"/"filtered" compare passage ids. The synthetic copies of one real
     passage are near-duplicates, so the exact top 10 is often ten copies of one
@@ -142,7 +142,7 @@ def measure_recall(index: StoryIndex, vectors: np.ndarray, origin: np.ndarray, a
     """
     found: dict[str, list[float]] = {}
     for question, filters in asked:
-        query = index.embedder.encode([question])[0]
+        query = index.embedder.encode_query(question)
         for label, used in (("unfiltered", Filters()), ("filtered", filters)):
             if label == "filtered" and not used:
                 continue
@@ -150,9 +150,7 @@ def measure_recall(index: StoryIndex, vectors: np.ndarray, origin: np.ndarray, a
             candidates = np.arange(len(vectors)) if allowed is None else allowed
             sims = vectors[candidates] @ query
             exact = [int(candidates[i]) for i in np.argsort(-sims, kind="stable")[:10]]
-            result = index.collection.query(query_embeddings=[query.tolist()], n_results=min(n, len(candidates)),
-                                             where=chroma_where(used), include=[])
-            got = [p for p in (index._current(cid) for cid in result["ids"][0][:10]) if p is not None]
+            got = [position for position, _ in index._dense(question, used, allowed)[:10]]
             found.setdefault(label, []).append(len(set(exact) & set(got)) / len(exact))
             real = set(origin[exact].tolist())
             found.setdefault(label + "_content", []).append(len(real & set(origin[got].tolist())) / len(real))
@@ -175,7 +173,7 @@ def run_size(source: synthetic.Source, size: int, work: Path, asked, args, embed
     index = StoryIndex.open(Settings(data_dir=built.data_dir), embedder=embedder)
     asked = usable(index, asked)
     candidates = index.config.candidates_for(index.config.dense_candidates, size)
-    recall = measure_recall(index, built.vectors, built.origin, asked, candidates)
+    recall = measure_recall(index, built.vectors, built.origin, asked)
     latency = measure_search(index, asked, args.rounds)
     result = SizeResult(
         passages=size, stories=len(index.state.stories),

@@ -80,6 +80,10 @@ class Settings:
                                   "What embeds passages when indexing: torch, or onnx-int8 (an int8 ONNX export "
                                   "of the same model, 1.6x faster here; see docs/retrieval.md).",
                                   commands=("index", "serve"), check=_one_of("torch", "onnx-int8"))
+    query_backend: str = _setting("onnx", "LABSTORIES_QUERY_BACKEND",
+                                  "What embeds questions: onnx (an fp32 ONNX export of the same model, checked "
+                                  "against torch on export; half the time) or torch.",
+                                  commands=("search", "eval", "serve"), check=_one_of("onnx", "torch"))
     concurrency: int = _setting(4, "LABSTORIES_CONCURRENCY",
                                 "Questions the app answers at once; the rest wait in its queue.",
                                 commands=("serve",), check=_at_least(1))

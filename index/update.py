@@ -83,7 +83,7 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     """
     began = time.perf_counter()
     embedder = embedder or indexing_embedder(settings.model_path or None, settings.batch_size,
-                                             settings.embed_backend)
+                                             settings.embed_backend, settings.query_backend)
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
         scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)

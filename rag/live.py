@@ -40,7 +40,7 @@ class LiveIndex:
     def open(cls, settings, embedder=None, config: RetrievalConfig = RetrievalConfig(),
              interval: float = 2.0) -> "LiveIndex":
         source = open_source(settings)
-        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size)  # one model for every build
+        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size, settings.query_backend)  # one model for every build
         return cls(lambda: StoryIndex.open(settings, embedder=embedder, config=config, source=source),
                    source.version, interval)
 

@@ -8,7 +8,7 @@ escapes the text and wraps the spans.
 from __future__ import annotations
 
 
-from labstories.index.keyword import tokenize
+from labstories.index.keyword import first_stems, tokenize
 from labstories.index.passages import split_sentences
 from labstories.index.vocabulary import WORD
 
@@ -29,12 +29,10 @@ def highlight_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """(start, end) offsets of words in text whose stem is one of ``stems``."""
     if not stems:
         return []
-    spans = []
-    for match in WORD.finditer(text):
-        stem = tokenize(match.group())
-        if stem and stem[0] in stems:
-            spans.append(match.span())
-    return spans
+    matches = list(WORD.finditer(text))
+    words = sorted({match.group() for match in matches})
+    marked = {word for word, stem in zip(words, first_stems(words)) if stem in stems}
+    return [match.span() for match in matches if match.group() in marked]
 
 
 def snippet(text: str, stems: set[str], limit: int = 320) -> str:

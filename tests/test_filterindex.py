@@ -120,3 +120,38 @@ def test_top_positions_break_ties_by_position_even_at_the_cut():
     for n in (1, 17, 100, 499):
         expected = sorted(range(500), key=lambda i: (-many[i], i))[:n]
         assert top_positions(many, n).tolist() == expected
+
+
+def test_only_broad_filters_on_a_large_archive_are_applied_after_the_neighbour_query():
+    config = RetrievalConfig()
+    assert not config.filters_after(1_940, 0.9)  # the real archive: always Chroma's where, as tuned
+    assert config.filters_after(100_000, 0.46)    # continent Africa at 100k
+    assert not config.filters_after(100_000, 0.01)  # one country: Chroma's where is cheap there
+
+
+@pytest.mark.parametrize("question, filters", [
+    ("how did labs earn the trust of communities?", {"continent": ["Africa"]}),
+    ("experiments with farmers", {"continent": ["Africa", "Asia"], "role": ["Experimenter", "Solutions Mapper"]}),
+])
+def test_filtering_after_the_query_finds_what_filtering_in_chroma_finds(corpus_index, question, filters):
+    """Post-filtering returns only allowed passages, and the same nearest ones as Chroma's ``where``."""
+    from dataclasses import replace
+
+    from labstories.rag.search import StoryIndex
+
+    def dense(**knobs):
+        # the corpus counts as large; fewer candidates than allowed passages, so the cut is tested too
+        config = replace(corpus_index.config, reference_size=100, dense_candidates=40, **knobs)
+        index = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.collection, corpus_index.embedder,
+                           config)
+        return index._dense(question, chosen, allowed)
+
+    chosen = corpus_index.resolve(Filters(**filters))
+    allowed = corpus_index.filter_index.positions(chosen)
+    assert 0.2 <= len(allowed) / len(corpus_index.state.passages) < 0.9
+    after, inside = dense(post_filter_share=0.2), dense(post_filter_share=1.01)
+    assert set(p for p, _ in after) <= set(allowed.tolist())
+    assert len(after) == len(inside) < len(allowed)
+    # the nearest agree exactly; deep in the tail HNSW's approximation may swap a few (162nd of 176 seen)
+    assert [p for p, _ in after[:50]] == [p for p, _ in inside[:50]]
+    assert len({p for p, _ in after} & {p for p, _ in inside}) >= 0.9 * len(inside)

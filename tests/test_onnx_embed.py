@@ -1,4 +1,5 @@
-"""The int8 ONNX indexing backend gives the torch model's vectors within a tolerance, and never mixes with them."""
+"""The ONNX exports: fp32 queries give torch's vectors; the int8 indexing backend gives them within a
+tolerance, and never mixes with them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import numpy as np
 import pytest
 
 from labstories.index import Settings, load_state, update
-from labstories.index.onnx_embed import OnnxEmbedder, int8_model
+from labstories.index.embed import Embedder
+from labstories.index.onnx_embed import OnnxEmbedder, fp32_model, int8_model
 
 TEXTS = [
     "Trust",
@@ -42,9 +44,31 @@ def test_batch_company_barely_moves_a_vector(onnx_embedder):
     assert np.sum(onnx_embedder.encode(TEXTS) * one_by_one, axis=1).min() > 0.975  # 0.984 measured
 
 
-def test_queries_stay_on_torch(onnx_embedder, embedder):
+def test_queries_on_the_fp32_export_are_torchs_vectors(embedder):
+    onnx_queries = Embedder(query_backend="onnx")
+    torch_queries = Embedder(query_backend="torch")
+    assert onnx_queries._onnx_queries is not None and torch_queries._onnx_queries is None
+    for query in TEXTS:
+        ours, reference = onnx_queries.encode_query(query), torch_queries.encode_query(query)
+        assert ours.shape == (384,) and float(np.dot(ours, reference)) > 0.99999, query
+    assert fp32_model(embedder).exists()  # made once, then shared by every process through the cache
+
+
+def test_int8_indexing_still_embeds_queries_in_fp32(onnx_embedder, embedder):
     query = "how did labs build belonging with migrants?"
-    assert np.allclose(onnx_embedder.encode_query(query), embedder.encode_query(query), atol=1e-6)
+    assert float(np.dot(onnx_embedder.encode_query(query), Embedder(query_backend="torch").encode_query(query))) > 0.99999
+
+
+def test_an_export_that_disagrees_with_torch_is_not_used(embedder, monkeypatch, capsys, tmp_path):
+    from labstories.index import onnx_embed
+
+    monkeypatch.setenv("LABSTORIES_CACHE", str(tmp_path))
+    monkeypatch.setattr(onnx_embed, "QUERY_AGREEMENT", 1.5)  # no export can reach it
+    queries = Embedder(query_backend="onnx")
+    vector = queries.encode_query("trust")  # answered all the same, by torch
+    assert queries._onnx_queries is None and vector.shape == (384,)
+    assert "ONNX queries unavailable" in capsys.readouterr().err
+    assert not list(tmp_path.rglob("*.onnx*"))  # nothing half-made or rejected is left for the next process
 
 
 def test_an_index_records_its_backend_so_vectors_never_mix(tmp_path, mini_corpus_dir, onnx_embedder, embedder):
@@ -60,7 +84,6 @@ def test_an_index_records_its_backend_so_vectors_never_mix(tmp_path, mini_corpus
 
 
 def test_torch_indexes_unless_the_setting_asks_for_int8(monkeypatch):
-    from labstories.index.embed import Embedder
     from labstories.index.onnx_embed import indexing_embedder
 
     assert type(indexing_embedder()) is Embedder  # the default: the shipped vectors are torch's

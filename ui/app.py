@@ -25,6 +25,7 @@ from labstories.rag.snippets import query_stems
 from labstories.rag.strength import assess
 
 from . import render
+from .ports import PortError, check_port
 from .access import credentials
 from .assets import BASE_JS, CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
 from .display import plural
@@ -370,30 +371,6 @@ def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = Tr
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
                 auth=auth or None, state_session_capacity=SESSIONS, **launch_options())
     return demo
-
-
-class PortError(OSError):
-    """The app cannot listen where it was asked to (port in use, address not available)."""
-
-
-def check_port(host: str, port: int) -> None:
-    """Bind and release ``host:port`` so a busy port is reported before "running on …" is printed."""
-    import socket
-
-    if not 1 <= port <= 65535:
-        raise PortError(f"port {port} is out of range; use 1 to 65535 (--port / LABSTORIES_PORT)")
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise PortError(f"cannot listen on {host}: {error.strerror} (--host / LABSTORIES_HOST)") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(address)
-        except OSError as error:
-            raise PortError(f"cannot listen on {host}:{port}: {error.strerror or error}; "
-                            "choose another with --port or stop what is using it") from None
 
 
 def serve(settings: Settings, embedder=None) -> None:

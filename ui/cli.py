@@ -223,13 +223,14 @@ def cmd_serve(args) -> int:
     from labstories.ui.app import serve
 
     from labstories.ui.access import credentials
-    from labstories.ui.app import check_port
+    from labstories.ui.ports import check_port
 
     settings = _settings(args)
     credentials(settings.auth, settings.auth_file)  # bad credentials or a busy port: say so before indexing
     check_port(settings.host, settings.port)
-    # Loads lazily, shared by indexing and answering (questions are always embedded with torch).
-    embedder = indexing_embedder(settings.model_path or None, settings.batch_size, settings.embed_backend)
+    # Loads lazily, shared by indexing and answering (questions: the query backend, never int8).
+    embedder = indexing_embedder(settings.model_path or None, settings.batch_size, settings.embed_backend,
+                                 settings.query_backend)
     corpus = corpus_to_serve(settings)
     if corpus is not None:
         console.print_update(update(corpus, settings, embedder=embedder, show_progress=True), settings)
@@ -304,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from labstories.ui.access import AccessError
-    from labstories.ui.app import PortError
+    from labstories.ui.ports import PortError
 
     try:
         return args.func(args)

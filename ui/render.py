@@ -49,7 +49,10 @@ _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`"
 
 def _finalize(value: object) -> Markup:
     """Applied to every ``{{ }}`` output: escape (unless Markup), then encode ``$ { } ` ``."""
-    return Markup(str(escape("" if value is None else value)).translate(_TEMPLATE_CHARS))
+    text = str(escape("" if value is None else value))
+    if "$" in text or "{" in text or "}" in text or "`" in text:  # rare; translate is slow on long text
+        text = text.translate(_TEMPLATE_CHARS)
+    return Markup(text)
 
 
 def esc(text: object) -> str:
