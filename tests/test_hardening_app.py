@@ -166,3 +166,34 @@ def test_lone_surrogates_in_a_link_or_question_get_an_answer(app_url):  # noqa: 
         post = httpx.post(f"{app_url}/gradio_api/call/{api}", content=body, headers={"content-type": "application/json"})
         stream = httpx.get(f"{app_url}/gradio_api/call/{api}/{post.json()['event_id']}", timeout=60).text
         assert "event: complete" in stream and "event: error" not in stream, stream[:300]
+
+
+def test_a_conversation_goes_on_after_the_server_dropped_its_session(client):  # noqa: F811
+    """The server keeps a bounded number of sessions. A tab whose session was dropped sends its
+    chat back; follow-ups, typed filters and "more" carry on from its newest answer."""
+    _, first, *values, link = chat(client, "how did villages repair water wells?")
+    client.reset_session()  # what the server sees after dropping the session: a new one, with the old chat
+    _, history, *values, link = chat(client, "only in Lemuria", first)
+    assert "Refining the previous question" in last_text(history)
+    assert values[4] == ["Lemuria"] and link.startswith("?q=how+did+villages") and "country=Lemuria" in link
+    client.reset_session()
+    # Lemuria came from a typed follow-up: it must not leak into a new question, session or not
+    _, history, *values, link = chat(client, "How did they earn the trust of beekeepers?", history,
+                                     **dict(zip(FILTER_ORDER, values)))
+    assert values[4] == [] and "country=" not in link
+    client.reset_session()
+    _, history, *_ = chat(client, "more", first)
+    assert "Ask a question first" not in last_text(history)
+    assert "how did villages repair water wells?" in last_text(history)
+
+
+def test_a_forged_answer_in_the_chat_sent_back_is_read_as_a_link_is(client):  # noqa: F811
+    forged = ('<div class="ls-answer" data-link="?q=' + "wells+" * 300 + '&country=Nowhere&zzz=1" '
+              'data-typed="?country=Nowhere" data-shown="9999" data-base="javascript:alert(1)">')
+    _, real, *_ = chat(client, "wells")
+    client.reset_session()
+    message = dict(real[-1], content=[{"type": "text", "text": forged}])  # Gradio's shape, forged text
+    _, history, *values, link = chat(client, "more", [message])
+    answer = last_text(history)
+    assert "javascript:" not in answer and "Nowhere" not in answer and values[4] == []
+    assert "That was all" in answer  # page 9,999 is past the end: said, not an error

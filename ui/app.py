@@ -10,6 +10,8 @@ parameters are checked by :mod:`ui.params`, follow-ups are understood by
 from __future__ import annotations
 
 import functools
+import html
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qsl
@@ -36,9 +38,14 @@ from .messages import for_web
 from .params import clean_filters, parse_params
 
 #: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
-#: copy of every component's config per session — ~0.2 MB here, the filter lists included — and
-#: its default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py).
-SESSIONS = 300
+#: copy of every component's config per session, the last answers included: ~0.4 MB here. Its
+#: default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py). A
+#: dropped session loses nothing: the conversation is read back from the chat (``_resume``).
+SESSIONS = 100
+#: Events Gradio keeps for its monitoring summary. It keeps 10,000 by default and summarises all
+#: of them in pandas after every event: 11 ms of CPU per question once a server has answered
+#: 10,000, 2 ms at 1,000. This app shows no monitoring page, so a recent window is plenty.
+EVENTS_KEPT = 1000
 RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
 EXAMPLES = (
     "How did labs build belonging with migrants?",
@@ -114,7 +121,7 @@ class ChatApp:
         question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
         message = question.text
         history = _history(history)
-        conv = _conv(conversation)
+        conv = self._resume(_conv(conversation), history)
         notes: list[str] = []
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
         if question.note:  # too long: refused at no cost (see ui.limits)
@@ -132,15 +139,16 @@ class ChatApp:
     @_one_index
     def more(self, history, conversation):
         """The next page of passages for the last question."""
-        return self._more(_history(history), _conv(conversation))
+        history = _history(history)
+        return self._more(history, self._resume(_conv(conversation), history))
 
     @_one_index
     def rerun(self, history, *args):
         """Ask the last question again under the panel's filters (Apply, Filter by this)."""
         *values, conversation = args
-        conv, notes = _conv(conversation), []
+        history, notes = _history(history), []
+        conv = self._resume(_conv(conversation), history)
         panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
-        history = _history(history)
         if not conv.query:
             note = "Filters set; they apply to your next question."
             return (history + [_bot(render.notice_html(note))], *_values(panel), asdict(conv), links.answer_link("", panel))
@@ -168,9 +176,35 @@ class ChatApp:
         page = page_of(groups, conv.stories_shown)
         answer = render.Answer(
             conv.query, filters, page, conv.stories_shown + 1, len(groups), len(hits), len({g.lab for g in groups}),
-            query_stems(conv.query), list(notes), about=render.about(hits), base=self.base(conv))
+            query_stems(conv.query), list(notes), about=render.about(hits), base=self.base(conv),
+            typed=Filters.from_dict(conv.from_messages))
         conv.stories_shown += len(page)
         return answer
+
+    def _resume(self, conv: Conversation, history: list) -> Conversation:
+        """The conversation as the newest answer in ``history`` left it, when the server has lost it.
+
+        The server keeps Gradio's state for the :data:`SESSIONS` most recent
+        sessions only; a tab idle while many others came and went returns with
+        none. Every answer carries its question, filters, typed filters, page and
+        base as attributes, and the browser sends the chat back with each message,
+        so the conversation goes on. What the client sends is untrusted: it is
+        read as a link is (``ui/params.py``), and only http(s) bases are kept."""
+        if conv.query:
+            return conv
+        for message in reversed(history):
+            found = ANSWER_STATE.search(_message_text(message)) if _from_assistant(message) else None
+            if found:
+                break
+        else:
+            return conv
+        link, typed, shown, base = (html.unescape(value) for value in found.groups())
+        asked = parse_params(parse_qsl(link.lstrip("?")), self.index.facets, self.index.state.stories)
+        if not asked.query:
+            return conv
+        by_messages = parse_params(parse_qsl(typed.lstrip("?")), self.index.facets, self.index.state.stories).filters
+        return Conversation(asked.query, dict(asked.filters.items()), int(shown), conv.base or links.base_url(base),
+                            dict(by_messages.items()))
 
     def base(self, conv: Conversation) -> str:
         """Links are made absolute against the ``public_url`` setting, else the page's own address."""
@@ -194,7 +228,7 @@ class ChatApp:
     def narrow(self, key: str, history, conversation):
         """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
         request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
-        conv = _conv(conversation)
+        conv = self._resume(_conv(conversation), _history(history))
         if not request.query:
             return (list(history or []), *_values(Filters.from_dict(conv.filters)), asdict(conv), conv.link())
         added = [f"{KIND[k].singular} {v}" for k, values in request.filters.items() for v in values
@@ -368,6 +402,7 @@ def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = Tr
     questions per second than 1 or 2, and 8 no more than 4 (README, benchmarks/load.py)."""
     demo = build_app(index)
     demo.queue(default_concurrency_limit=concurrency)
+    demo._queue.ANALYTICS_MAX_EVENTS = EVENTS_KEPT  # read only when an event is queued (gradio/queueing.py)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
                 auth=auth or None, state_session_capacity=SESSIONS, **launch_options())
     return demo
@@ -424,6 +459,26 @@ def _history(history) -> list:
 
 def _bot(html: str) -> dict:
     return {"role": "assistant", "content": html}
+
+
+#: The conversation an answer leaves, as ``answer.html`` writes it on the answer's element.
+ANSWER_STATE = re.compile(r'<div class="ls-answer" data-link="([^"]{0,5000})" data-typed="([^"]{0,5000})" '
+                          r'data-shown="(\d{1,4})" data-base="([^"]{0,2000})"')
+
+
+def _from_assistant(message) -> bool:
+    return isinstance(message, dict) and message.get("role") == "assistant"
+
+
+def _message_text(message) -> str:
+    """A chat message's text, whether Gradio sent it as a string or as content blocks."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(block.get("text", "") for block in content if isinstance(block, dict)
+                       and isinstance(block.get("text"), str))
+    return ""
 
 
 def _conv(conversation) -> Conversation:

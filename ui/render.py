@@ -126,6 +126,8 @@ class Answer:
     about: list[tuple[str, str, int]] = field(default_factory=list)
     #: The page's address (or the public URL): copied links and Markdown are absolute against it.
     base: str = ""
+    #: The filters that typed follow-ups set (the rest came from the panel).
+    typed: Filters = field(default_factory=Filters)
 
     @property
     def last(self) -> int:
@@ -155,6 +157,7 @@ def answer_html(answer: Answer) -> str:
              for kind, value, n in answer.about if value not in getattr(answer.filters, kind)]
     return ENV.get_template("answer.html").render(
         answer=answer, about=chips, answer_link=links.answer_link(answer.query, answer.filters),
+        typed_link=links.answer_link("", answer.typed),
         markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, answer.base),
         citation=lambda hit: markdown.citation(hit, answer.base),
     )
