@@ -34,6 +34,12 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+def stems_of(words: set[str]) -> dict[str, str]:
+    """Lower-case word → stem for the words ``tokenize`` keeps, in one stemmer call."""
+    kept = sorted(words - _stopwords())
+    return dict(zip(kept, _stemmer().stemWords(kept)))
+
+
 def first_stems(words: list[str]) -> list[str | None]:
     """``tokenize(word)[0]`` for each word (None where that is empty), stemmed in one call:
     marking a passage's words costs one stemmer call, not one per word."""

@@ -8,7 +8,7 @@ escapes the text and wraps the spans.
 from __future__ import annotations
 
 
-from labstories.index.keyword import first_stems, tokenize
+from labstories.index.keyword import first_stems, stems_of, tokenize
 from labstories.index.passages import split_sentences
 from labstories.index.vocabulary import WORD
 
@@ -40,7 +40,9 @@ def snippet(text: str, stems: set[str], limit: int = 320) -> str:
     sentences = split_sentences(text)
     if not sentences:
         return ""
-    counts = [len(set(tokenize(s)) & stems) for s in sentences]
+    words = [WORD.findall(sentence.lower()) for sentence in sentences]  # what tokenize splits, stemmed once below
+    stem = stems_of({word for sentence in words for word in sentence})
+    counts = [len({stem[w] for w in sentence if w in stem} & stems) for sentence in words]
     best = max(range(len(sentences)), key=lambda i: (counts[i], -i))
     first = last = best
     length = len(sentences[best])

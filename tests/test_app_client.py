@@ -91,7 +91,7 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
     from gradio_client import Client
 
     from app_support import free_port
-    from labstories.ui.app import EVENTS_KEPT, SESSIONS, launch
+    from labstories.ui.app import EVENTS_KEPT, SESSIONS, SUMMARY_EVERY, launch
 
     questions = ["how did they earn the trust of beekeepers?", "honey prices", "migrants and belonging",
                  "what did the lab learn?", "trust", "pilot with the ministry"] * 2
@@ -102,7 +102,9 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
         assert demo.state_holder.capacity == SESSIONS  # per-session memory is bounded
         # and so is Gradio's per-event record (a pandas summary of all of it after every event)
         assert demo._queue.ANALYTICS_MAX_EVENTS == EVENTS_KEPT < 10_000
-        assert "self.ANALYTICS_MAX_EVENTS" in inspect.getsource(type(demo._queue).push)  # still what Gradio reads
+        assert demo._queue.ANAYLTICS_CACHE_FREQUENCY == SUMMARY_EVERY > 1
+        queue_source = inspect.getsource(type(demo._queue))  # still the names Gradio reads
+        assert "self.ANALYTICS_MAX_EVENTS" in queue_source and "self.ANAYLTICS_CACHE_FREQUENCY" in queue_source
         url = f"http://127.0.0.1:{port}/"
         alone = {q: last_text(chat(Client(url, verbose=False), q)[1]) for q in set(questions)}
         with ThreadPoolExecutor(len(questions)) as pool:

@@ -42,10 +42,12 @@ from .params import clean_filters, parse_params
 #: default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py). A
 #: dropped session loses nothing: the conversation is read back from the chat (``_resume``).
 SESSIONS = 100
-#: Events Gradio keeps for its monitoring summary. It keeps 10,000 by default and summarises all
-#: of them in pandas after every event: 11 ms of CPU per question once a server has answered
-#: 10,000, 2 ms at 1,000. This app shows no monitoring page, so a recent window is plenty.
+#: Events Gradio keeps for its monitoring summary, and how often it summarises them. It keeps
+#: 10,000 by default and summarises all of them in pandas after every event: 11 ms of CPU per
+#: question once a server has answered 10,000, 2 ms at 1,000. This app shows no monitoring
+#: page, so a recent window, summarised every 100 events, is plenty.
 EVENTS_KEPT = 1000
+SUMMARY_EVERY = 100
 RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
 EXAMPLES = (
     "How did labs build belonging with migrants?",
@@ -402,7 +404,8 @@ def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = Tr
     questions per second than 1 or 2, and 8 no more than 4 (README, benchmarks/load.py)."""
     demo = build_app(index)
     demo.queue(default_concurrency_limit=concurrency)
-    demo._queue.ANALYTICS_MAX_EVENTS = EVENTS_KEPT  # read only when an event is queued (gradio/queueing.py)
+    demo._queue.ANALYTICS_MAX_EVENTS = EVENTS_KEPT  # both read as events come and go (gradio/queueing.py)
+    demo._queue.ANAYLTICS_CACHE_FREQUENCY = SUMMARY_EVERY  # (sic: Gradio's spelling)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
                 auth=auth or None, state_session_capacity=SESSIONS, **launch_options())
     return demo
