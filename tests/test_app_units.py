@@ -186,3 +186,20 @@ def test_element_names_filter_only_in_follow_ups_but_places_always(vocab):
     assert not new.follow_up and new.filters == Filters(country=["Peru"])
     follow = refine("what about trust?", Q, Filters(country=["Peru"]), vocab)
     assert follow.follow_up and follow.filters == Filters(principles=["Trust"], country=["Peru"])
+
+
+def test_the_heap_trimmer_returns_memory_until_stopped():
+    import time
+
+    from labstories.ui.heap import HeapTrimmer
+
+    trimmer = HeapTrimmer(seconds=0.01)
+    assert trimmer.trim is not None  # glibc, as on every machine this runs on
+    calls = []
+    real = trimmer.trim
+    trimmer.trim = lambda pad: calls.append(real(pad))
+    trimmer.start()
+    time.sleep(0.3)
+    trimmer.stop()
+    trimmer._thread.join(1)
+    assert len(calls) >= 3 and set(calls) <= {0, 1} and not trimmer._thread.is_alive()

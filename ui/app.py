@@ -33,6 +33,7 @@ from .assets import BASE_JS, CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYN
 from .display import plural
 from .followups import Vocabulary, refine
 from .guard import RequestGuard
+from .heap import HeapTrimmer
 from .limits import MAX_HISTORY, check_question, cut_link
 from .messages import for_web
 from .params import clean_filters, parse_params
@@ -425,11 +426,13 @@ def serve(settings: Settings, embedder=None) -> None:
     login = f"; login required ({len(auth)} user{'s' if len(auth) != 1 else ''})" if auth else ""
     print(f"labstories is running on http://{settings.host}:{settings.port}/{login}  (Ctrl+C to stop)", flush=True)
     live.start()
+    trimmer = HeapTrimmer().start()
     try:
         launch(live, settings.host, settings.port, block=True, auth=auth, concurrency=settings.concurrency)
     except OSError as error:  # taken in the instant between the check and the bind
         raise PortError(f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port") from None
     finally:
+        trimmer.stop()
         live.stop()
 
 
