@@ -43,16 +43,13 @@ def stems_of(words: set[str]) -> dict[str, str]:
 def first_stems(words: list[str]) -> list[str | None]:
     """``tokenize(word)[0]`` for each word (None where that is empty), stemmed in one call:
     marking a passage's words costs one stemmer call, not one per word."""
-    stop = _stopwords()
     lowered = [word.lower() for word in words]
-    plain = [i for i, low in enumerate(lowered) if WORD.fullmatch(low)]  # a word that stays one word lower-cased
-    found: list[str | None] = [None] * len(words)
-    kept = [i for i in plain if lowered[i] not in stop]
-    for i, stem in zip(kept, _stemmer().stemWords([lowered[i] for i in kept])):
-        found[i] = stem
-    for i in sorted(set(range(len(words))) - set(plain)):
-        stems = tokenize(words[i])
-        found[i] = stems[0] if stems else None
+    plain = [bool(WORD.fullmatch(low)) for low in lowered]  # a word that stays one word lower-cased
+    stem = stems_of({low for low, one in zip(lowered, plain) if one})
+    found: list[str | None] = []
+    for word, low, one in zip(words, lowered, plain):
+        stems = [stem[low]] if low in stem else [] if one else tokenize(word)
+        found.append(stems[0] if stems else None)
     return found
 
 

@@ -196,7 +196,7 @@ class ChatApp:
         if conv.query:
             return conv
         for message in reversed(history):
-            found = ANSWER_STATE.search(_message_text(message)) if _from_assistant(message) else None
+            found = ANSWER_STATE.search(_text(message.get("content"))) if _from_assistant(message) else None
             if found:
                 break
         else:
@@ -474,17 +474,6 @@ ANSWER_STATE = re.compile(r'<div class="ls-answer" data-link="([^"]{0,5000})" da
 
 def _from_assistant(message) -> bool:
     return isinstance(message, dict) and message.get("role") == "assistant"
-
-
-def _message_text(message) -> str:
-    """A chat message's text, whether Gradio sent it as a string or as content blocks."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(block.get("text", "") for block in content if isinstance(block, dict)
-                       and isinstance(block.get("text"), str))
-    return ""
 
 
 def _conv(conversation) -> Conversation:
