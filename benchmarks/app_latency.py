@@ -118,7 +118,7 @@ def served(data_dir: str):
         from gradio_client import Client
 
         client = Client(f"http://127.0.0.1:{port}/", verbose=False, ssl_verify=tls_context())
-        client.predict("warm up", [], *[[] for _ in KINDS], api_name="/chat")
+        client.predict("warm up", [], {}, api_name="/chat")  # message, history, filters {kind: [values]}
         yield server, client, startup, memory_kb(server.pid)
     finally:
         server.terminate()
@@ -141,9 +141,9 @@ def main() -> int:
         known = known_values(args.data_dir)
         for _ in range(args.rounds):
             for question, filters in QUESTIONS:
-                values = [[v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS]
+                values = {kind: [v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS}
                 start = time.perf_counter()
-                _, history, *_ = client.predict(question, [], *values, api_name="/chat")
+                _, history, *_ = client.predict(question, [], values, api_name="/chat")
                 times.append(time.perf_counter() - start)
                 content = history[-1]["content"]
                 text = content if isinstance(content, str) else "".join(b.get("text", "") for b in content)

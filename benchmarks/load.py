@@ -183,16 +183,19 @@ class Ledger:
 
 
 def ask(client, conversation: Conversation, timeout: float, new_session: bool = True) -> list[Reply]:
-    """One visitor's session: a new session hash, then each turn with the history so far."""
+    """One visitor's session: a new session hash, then each turn with the history and the
+    conversation so far, as the browser sends them."""
     if new_session:
         client.reset_session()
     history: list = []
+    held: dict = {}
     replies = []
     for number, turn in enumerate(conversation.turns):
         began = time.perf_counter()
         try:
-            job = client.submit(turn.message, history, *[turn.filters.get(k, []) for k in KINDS], api_name="/chat")
-            _, history, *_ = job.result(timeout=timeout)
+            filters = {k: turn.filters.get(k, []) for k in KINDS}
+            job = client.submit(turn.message, history, filters, held, api_name="/chat")
+            _, history, _, held, _ = job.result(timeout=timeout)
             replies.append(Reply(conversation.id, number, time.perf_counter() - began, passages(history)))
         except Exception as error:  # noqa: BLE001 — any failure a user would see is an error here
             replies.append(Reply(conversation.id, number, time.perf_counter() - began,

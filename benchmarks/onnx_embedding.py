@@ -15,10 +15,13 @@ Measures, over the real corpus passages (the exact text the indexer embeds):
 4. dev nDCG@10 with an index built from torch's and from int8's vectors,
    queries encoded by torch (the shipped setup) and, for int8, by int8 too.
 
-The export and the indexes go to ``--work`` (a temporary folder by default).
+The export and the indexes go to ``--work`` (a temporary folder by default);
+``--json`` also writes the figures. The indexes for (4) are built from the
+given vectors only (no bundled vector cache, which holds torch's).
 
-Example:
+Examples:
     python benchmarks/onnx_embedding.py ../shared/corpus --dev ../shared/eval/dev.jsonl
+    python benchmarks/onnx_embedding.py tests/data/mini --dev tests/data/eval/mini_dev.jsonl --sample 32 --json o.json
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from labstories.index import Settings, scan, story_passages, update  # noqa: E402
 from labstories.index.embed import Embedder  # noqa: E402
 from labstories.index.onnx_embed import OnnxEmbedder, export, quantize  # noqa: E402
+from labstories.index.vector_cache import VectorCache  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +112,9 @@ def dev_scores(corpus: Path, dev: Path, work: Path, name: str, vectors: dict[str
 
     settings = replace(Settings(), data_dir=work / f"index-{name}")
     shutil.rmtree(settings.data_dir, ignore_errors=True)  # an update would keep the old vectors
-    update(corpus, settings, embedder=Precomputed(vectors))
+    # An empty cache: the bundled one holds torch's vectors for the shared corpus under the same
+    # model identity, and would stand in for the vectors under test.
+    update(corpus, settings, embedder=Precomputed(vectors), cache=VectorCache())
     index = StoryIndex.open(settings, embedder=query_embedder)
     scores = evaluate(index, read_questions(dev), 10)
     return {kind: round(row["ndcg"], 4) for kind, row in scores.rows.items()}
@@ -146,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--torch-index", help="take torch vectors from this index (built by `labstories index`) "
                         "instead of embedding the corpus with torch again")
     parser.add_argument("--no-eval", action="store_true", help="speed table only: no full-corpus vectors, no dev nDCG")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     work, corpus = Path(args.work), Path(args.corpus)
     work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"benchmark": "onnx_embedding"}
 
     torch_embedder = Embedder(batch_size=args.batch_size)
     began = time.perf_counter()
@@ -157,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         export(torch_embedder, fp32)
     if not int8.exists():
         quantize(fp32, int8)
-    print(f"export + quantise: {time.perf_counter() - began:.1f} s; fp32 {fp32.stat().st_size / 1e6:.0f} MB, "
-          f"int8 {int8.stat().st_size / 1e6:.0f} MB")
+    figures["export_seconds"] = round(time.perf_counter() - began, 2)
+    figures["fp32_mb"], figures["int8_mb"] = round(fp32.stat().st_size / 1e6, 1), round(int8.stat().st_size / 1e6, 1)
+    print(f"export + quantise: {figures['export_seconds']:.1f} s; fp32 {figures['fp32_mb']:.0f} MB, "
+          f"int8 {figures['int8_mb']:.0f} MB")
 
     texts = corpus_texts(corpus, torch_embedder)
     sample = texts[:: max(1, len(texts) // args.sample)][: args.sample]
@@ -170,15 +180,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(sample)} of {len(texts)} passages, batch {args.batch_size}, each batch through every backend in turn; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     print(speed_table(backends, len(sample)))
+    figures["sample_passages"] = len(sample)
+    figures["backends"] = {}
+    for b in backends:
+        cos = np.sum(b.vectors * backends[0].vectors, axis=1)
+        figures["backends"][b.name] = {"passages_per_s": round(len(sample) / b.seconds, 1),
+                                       "cosine_to_torch_min": round(float(cos.min()), 5),
+                                       "cosine_to_torch_mean": round(float(cos.mean()), 5)}
 
     lines = Path(args.dev).read_text("utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     single = OnnxQueries(onnx_path=int8, threads=1)
-    print("\nquery encoding, median ms: torch (1 thread) "
-          f"{query_latency(torch_embedder, questions):.1f}, onnx-int8 (1 thread) {query_latency(single, questions):.1f}")
-    if args.no_eval:
-        return 0
+    figures["query_ms"] = {"torch": round(query_latency(torch_embedder, questions), 2),
+                           "onnx-int8": round(query_latency(single, questions), 2)}
+    print(f"\nquery encoding, median ms: torch (1 thread) {figures['query_ms']['torch']:.1f}, "
+          f"onnx-int8 (1 thread) {figures['query_ms']['onnx-int8']:.1f}")
+    if not args.no_eval:
+        figures |= evaluation(args, corpus, work, texts, torch_embedder, backends[2].embedder, single)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+    return 0
 
+
+def evaluation(args, corpus: Path, work: Path, texts: list[str], torch_embedder: Embedder, int8_embedder: Embedder,
+               int8_queries: Embedder) -> dict:
+    """Every passage through int8 (throughput, agreement) and dev nDCG@10 per index/query backend pair."""
     if args.torch_index:
         torch_vectors = stored_vectors(Path(args.torch_index))
         missing = [t for t in texts if t not in torch_vectors]
@@ -186,22 +212,26 @@ def main(argv: list[str] | None = None) -> int:
     else:
         torch_vectors = dict(zip(texts, torch_embedder.encode(texts)))
     began = time.perf_counter()
-    int8_vectors = dict(zip(texts, backends[2].embedder.encode(texts)))
+    int8_vectors = dict(zip(texts, int8_embedder.encode(texts)))
     seconds = time.perf_counter() - began
     cos = np.array([float(np.dot(int8_vectors[t], torch_vectors[t])) for t in texts])
     print(f"\nall {len(texts)} passages with onnx-int8: {len(texts) / seconds:.1f} passages/s "
           f"(load average {os.getloadavg()[0]:.1f}); cosine to torch min {cos.min():.4f}, mean {cos.mean():.5f}")
+    found = {"all_passages": {"passages": len(texts), "int8_passages_per_s": round(len(texts) / seconds, 1),
+                              "cosine_to_torch_min": round(float(cos.min()), 5),
+                              "cosine_to_torch_mean": round(float(cos.mean()), 5)},
+             "dev_ndcg": {}}
 
     print("\n| index vectors | query vectors | dev nDCG@10 | topical | known_item | filtered | keyword | multilingual |")
     print("|---|---|---|---|---|---|---|---|")
     runs = [("torch", torch_vectors, "torch", torch_embedder), ("onnx-int8", int8_vectors, "torch", torch_embedder),
-            ("onnx-int8", int8_vectors, "onnx-int8", single)]
+            ("onnx-int8", int8_vectors, "onnx-int8", int8_queries)]
     for docs, vectors, queries, query_embedder in runs:
         s = dev_scores(corpus, Path(args.dev), work, f"{docs}-{queries}", vectors, query_embedder)
+        found["dev_ndcg"][f"{docs} index, {queries} queries"] = s
         print(f"| {docs} | {queries} | {s['all']:.4f} | {s.get('topical', 0):.4f} | {s.get('known_item', 0):.4f} | "
               f"{s.get('filtered', 0):.4f} | {s.get('keyword', 0):.4f} | {s.get('multilingual', 0):.4f} |", flush=True)
-    return 0
-
+    return found
 
 if __name__ == "__main__":
     sys.exit(main())

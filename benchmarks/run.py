@@ -1,16 +1,31 @@
 """Runs every benchmark with repeats; writes JSON and a Markdown table (min, median, max) with the machine.
 
-    python benchmarks/run.py                      # full: 3 repeats, scale at 10k and 100k
-    python benchmarks/run.py --smoke              # short: mini corpus, small N, 1 repeat (< 2 minutes)
+    python benchmarks/run.py                      # full: 3 repeats, shared corpus and dev questions, scale at 10k and 100k
+    python benchmarks/run.py --smoke              # short: mini corpus and its questions, small N, 1 repeat (2-3 minutes)
     python benchmarks/run.py --only scale --repeats 1 --out bench-out
 
 Each benchmark runs as its own process (``python benchmarks/X.py ... --json
-FILE``) so its memory and start-up are its own: ``index_and_search``,
-``app_latency``, ``scale`` and, when present, ``load`` (its contract:
-``python benchmarks/load.py --json OUT``; ``--data-dir``, ``--corpus`` and
-``--smoke`` are passed when its ``--help`` lists them). Every number in a benchmark's JSON
-becomes a row. The numbers depend on what else runs on the machine: the report
-records the load average before and after.
+FILE``) so its memory and start-up are its own, with its own timeout:
+
+* ``index_and_search``: a full index of the corpus, an unchanged rerun, in-process searches;
+* ``app_latency``: ``labstories serve`` as a process, 20 questions through ``/chat``, its memory;
+* ``load``: concurrent simulated users through ``/chat`` (errors, latency, throughput, memory);
+* ``scale``: synthetic archives of N passages (build, disk, search parts, HNSW recall, and
+  ``serve`` start-up and memory through ``serve_probe``);
+* ``ab_candidates``: in-process A/B of ``StoryIndex.candidates`` (original against shipped);
+* ``moments``: speaking rate and how far hits' moments lie from their section's start;
+* ``retrieval_ablation``: nDCG/Recall/MRR of the shipped ranking and its ablations;
+* ``weak_match``: the weak-match threshold against off-topic and answered questions;
+* ``onnx_embedding``: torch against the ONNX fp32/int8 exports (speed, agreement, nDCG).
+
+``synthetic.py`` and ``serve_probe.py`` are helpers of ``scale`` (:data:`HELPERS`),
+not benchmarks. The benchmarks that need an index share one (``{work}/app``,
+brought up to date by each, so nothing is indexed twice). ``--smoke`` runs them
+on ``tests/data/mini`` with ``tests/data/eval/mini_dev.jsonl`` (questions judged
+on that corpus) and small sizes. A benchmark fails when it exits non-zero, times
+out or reports no number. Every number in a benchmark's JSON becomes a row. The
+numbers depend on what else runs on the machine: the report records the load
+average before and after.
 """
 
 from __future__ import annotations
@@ -32,6 +47,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
 MINI = ROOT / "tests" / "data" / "mini"
+EVAL = ROOT / "tests" / "data" / "eval"
+#: Questions judged on the mini corpus, and questions the archive does not answer.
+MINI_QUESTIONS = EVAL / "mini_dev.jsonl"
+OFF_TOPIC = EVAL / "off_topic.jsonl"
+#: Modules in benchmarks/ that are not benchmarks: this runner and the helpers of scale.py.
+HELPERS = ("run.py", "synthetic.py", "serve_probe.py")
 
 
 @dataclass
@@ -53,20 +74,34 @@ class Outcome:
 
 
 def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
+    """Every benchmark, in running order. ``{work}/app`` is the index they share."""
     if smoke:
+        mini, asked, index = str(MINI), str(MINI_QUESTIONS), ["--data-dir", "{work}/app", "--corpus", str(MINI)]
         return [
-            Bench("index_and_search", "index_and_search.py", [str(MINI)], 600),
-            Bench("app_latency", "app_latency.py", ["--data-dir", "{work}/app", "--corpus", str(MINI)], 600),
-            Bench("scale", "scale.py", ["--corpus", str(MINI), "--work", "{work}/scale", "--sizes", "2000",
-                                        "--rounds", "1", "--no-serve", "--questions", ""], 600),
-            Bench("load", "load.py", [], 600),
+            Bench("index_and_search", "index_and_search.py", [mini, "--queries", asked], 180),
+            Bench("app_latency", "app_latency.py", index, 180),
+            Bench("load", "load.py", [*index, "--dev", asked, "--smoke"], 240),
+            Bench("scale", "scale.py", ["--corpus", mini, "--work", "{work}/scale", "--sizes", "2000",
+                                        "--rounds", "1", "--questions", asked], 300),
+            Bench("ab_candidates", "ab_candidates.py", ["--smoke", *index], 180),
+            Bench("moments", "moments.py", [asked, *index], 180),
+            Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index], 180),
+            Bench("weak_match", "weak_match.py", [asked, str(OFF_TOPIC), *index], 180),
+            Bench("onnx_embedding", "onnx_embedding.py", [mini, "--dev", asked, "--work", "{work}/onnx",
+                                                          "--sample", "32"], 300),
         ]
+    asked, index = str(questions), ["--data-dir", "{work}/app", "--corpus", str(corpus)]
     return [
-        Bench("index_and_search", "index_and_search.py", [str(corpus), "--queries", str(questions)]),
-        Bench("app_latency", "app_latency.py", ["--data-dir", "{work}/app", "--corpus", str(corpus), "--rounds", "2"]),
-        Bench("scale", "scale.py", ["--corpus", str(corpus), "--work", "{work}/scale", "--questions", str(questions),
+        Bench("index_and_search", "index_and_search.py", [str(corpus), "--queries", asked]),
+        Bench("app_latency", "app_latency.py", [*index, "--rounds", "2"]),
+        Bench("load", "load.py", [*index, "--dev", asked]),
+        Bench("scale", "scale.py", ["--corpus", str(corpus), "--work", "{work}/scale", "--questions", asked,
                                     "--sizes", "10000", "100000"], 7200),
-        Bench("load", "load.py", []),
+        Bench("ab_candidates", "ab_candidates.py", [*index, "--questions", asked]),
+        Bench("moments", "moments.py", [asked, *index]),
+        Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index]),
+        Bench("weak_match", "weak_match.py", [asked, str(OFF_TOPIC), *index]),
+        Bench("onnx_embedding", "onnx_embedding.py", [str(corpus), "--dev", asked, "--work", "{work}/onnx"], 7200),
     ]
 
 
@@ -85,31 +120,16 @@ def flatten(data, prefix: str = "") -> dict[str, float]:
     return found
 
 
-def load_args(script: Path, work: Path, smoke: bool, corpus: Path) -> list[str]:
-    """The colleague's load benchmark: pass only the options its --help declares; it shares
-    app_latency's index (same corpus, same data directory), so nothing is indexed twice."""
-    shown = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120).stdout
-    args = []
-    if "--data-dir" in shown:
-        args += ["--data-dir", str(work / "app")]
-    if "--corpus" in shown:
-        args += ["--corpus", str(MINI if smoke else corpus)]
-    if smoke and "--smoke" in shown:
-        args.append("--smoke")
-    return args
-
-
-def run_one(bench: Bench, work: Path, out: Path, repeat: int, smoke: bool, corpus: Path) -> tuple[dict[str, float] | None, float, str]:
+def run_one(bench: Bench, work: Path, out: Path, repeat: int) -> tuple[dict[str, float] | None, float, str]:
     script = HERE / bench.script
     target = out / f"{bench.name}-{repeat}.json"
     args = [a.replace("{work}", str(work)) for a in bench.args]
-    if bench.name == "load":
-        args = load_args(script, work, smoke, corpus)
     command = [sys.executable, str(script), *args, "--json", str(target)]
     print(f"[{bench.name} {repeat + 1}] {' '.join(command[1:])}", file=sys.stderr, flush=True)
     began = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout, cwd=ROOT)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout, cwd=ROOT,
+                              check=False)
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - began, f"timed out after {bench.timeout:.0f} s"
     seconds = time.perf_counter() - began
@@ -117,7 +137,13 @@ def run_one(bench: Bench, work: Path, out: Path, repeat: int, smoke: bool, corpu
     if done.returncode != 0 or not target.exists():
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return None, seconds, f"exit {done.returncode}: {tail}"
-    return flatten(json.loads(target.read_text())), seconds, ""
+    try:
+        numbers = flatten(json.loads(target.read_text()))
+    except ValueError as error:
+        return None, seconds, f"unreadable JSON in {target.name}: {error}"
+    if not numbers:
+        return None, seconds, f"no numbers in {target.name}"
+    return numbers, seconds, ""
 
 
 def machine() -> dict[str, str]:
@@ -173,27 +199,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="mini corpus, small N, 1 repeat, bounded time")
     parser.add_argument("--repeats", type=int, help="runs per benchmark (default 3; 1 with --smoke)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these benchmarks")
+    parser.add_argument("--list", action="store_true", help="print the benchmarks' names and stop")
     parser.add_argument("--corpus", default=str(SHARED / "corpus"))
     parser.add_argument("--questions", default=str(SHARED / "eval" / "dev.jsonl"))
     parser.add_argument("--out", default="benchmark-results", help="folder for JSON, logs and results.md")
     parser.add_argument("--work", help="folder for indexes shared by the repeats (default: a temporary one)")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.smoke else 3)
+    benches = plan(args.smoke, Path(args.corpus), Path(args.questions))
+    if args.list:
+        print("\n".join(b.name for b in benches))
+        return 0
+    unknown = sorted(set(args.only or ()) - {b.name for b in benches})
+    if unknown:
+        parser.error(f"no benchmark named {', '.join(unknown)}; there are {', '.join(b.name for b in benches)}")
+    benches = [b for b in benches if not args.only or b.name in args.only]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    benches = [b for b in plan(args.smoke, Path(args.corpus), Path(args.questions)) if not args.only or b.name in args.only]
     info = machine() | {"load average before": load_average(), "mode": "smoke" if args.smoke else "full"}
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="labstories-bench-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         for bench in benches:
             outcome = Outcome(bench.name)
-            if not (HERE / bench.script).exists():
-                outcome.errors.append(f"benchmarks/{bench.script} is not there yet; skipped")
-                outcomes.append(outcome)
-                continue
             for repeat in range(repeats):
-                numbers, seconds, problem = run_one(bench, work, out, repeat, args.smoke, Path(args.corpus))
+                numbers, seconds, problem = run_one(bench, work, out, repeat)
                 outcome.seconds.append(round(seconds, 2))
                 if numbers is None:
                     outcome.errors.append(f"repeat {repeat + 1}: {problem} (see {out}/{bench.name}-{repeat}.log)")
@@ -206,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     report = markdown(outcomes, info, repeats)
     (out / "results.md").write_text(report)
     print(report)
-    missing_ok = {"load"}  # written elsewhere; absent is not a failure of this run
-    failed = [o.name for o in outcomes if o.errors and not (o.name in missing_ok and not o.runs and not o.seconds)]
+    failed = [o.name for o in outcomes if o.errors]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -20,8 +20,8 @@ def probe(data_dir: Path, questions: int = len(QUESTIONS)) -> dict[str, float]:
         known = known_values(str(data_dir))
         for question, filters in QUESTIONS[:questions]:
             start = time.perf_counter()
-            values = [[v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS]
-            client.predict(question, [], *values, api_name="/chat")
+            values = {kind: [v for v in filters.get(kind, []) if v in known.get(kind, ())] for kind in KINDS}
+            client.predict(question, [], values, api_name="/chat")
             times.append(time.perf_counter() - start)
         after = memory_kb(server.pid)
     times.sort()

@@ -44,8 +44,8 @@ class Source:
             if len(got["ids"]) < page:
                 break
             offset += page
-        hashes = current.manifest.stories
-        vectors = np.stack([by_id[store.chroma_id(p.id, hashes[p.story])] for p in current.passages])
+        hashes = current.manifest.documents
+        vectors = np.stack([by_id[store.chroma_id(p.id, hashes[p.doc])] for p in current.passages])
         return cls(current, vectors.astype(np.float32))
 
 
@@ -78,7 +78,7 @@ def copies(source: Source, size: int, noise: float, seed: int = 0):
     real = source.state
     by_story: dict[str, list[int]] = {}
     for position, passage in enumerate(real.passages):
-        by_story.setdefault(passage.story, []).append(position)
+        by_story.setdefault(passage.doc, []).append(position)
     stories: list[Story] = []
     passages: list[Passage] = []
     hashes: dict[str, str] = {}
@@ -90,14 +90,14 @@ def copies(source: Source, size: int, noise: float, seed: int = 0):
                 break
             new_id = story_id if copy == 0 else f"{story_id}_S{copy:04d}"
             stories.append(replace(real.stories[story_id], id=new_id))
-            hashes[new_id] = hashlib.sha256(f"{real.manifest.stories[story_id]}/{copy}".encode()).hexdigest()[:16]
+            hashes[new_id] = hashlib.sha256(f"{real.manifest.documents[story_id]}/{copy}".encode()).hexdigest()[:16]
             for position in positions[: size - len(passages)]:
                 p = real.passages[position]
-                passages.append(replace(p, id=p.id.replace(story_id, new_id, 1), story=new_id))
+                passages.append(replace(p, id=p.id.replace(story_id, new_id, 1), doc=new_id))
                 chosen.append(position)
         copy += 1
     vectors = source.vectors[chosen].copy()
-    perturbed = np.asarray([p.story != real.passages[i].story for p, i in zip(passages, chosen)])
+    perturbed = np.asarray([p.doc != real.passages[i].doc for p, i in zip(passages, chosen)])
     vectors[perturbed] += rng.normal(0.0, noise, size=(int(perturbed.sum()), vectors.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return stories, passages, hashes, vectors, np.asarray(chosen)
@@ -119,10 +119,10 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
     ends = {(s.id, sec.start): sec.end for s in stories for sec in s.sections}
     store.add_batches(
         collection,
-        ids=[store.chroma_id(p.id, hashes[p.story]) for p in passages],
+        ids=[store.chroma_id(p.id, hashes[p.doc]) for p in passages],
         embeddings=vectors,
         documents=[p.text for p in passages],
-        metadatas=[store.passage_metadata(p, story_of[p.story], hashes[p.story], ends.get((p.story, p.section_start)))
+        metadatas=[store.passage_metadata(p, story_of[p.doc], hashes[p.doc], ends.get((p.doc, p.section_start)))
                    for p in passages],
         batch_size=min(5000, client.get_max_batch_size()),
     )
@@ -136,7 +136,7 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
     build_name = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     files = state.write_build(data_dir, build_name, stories, list(source.state.glossary.values()), passages, keyword)
     state.switch_manifest(data_dir, replace(
-        manifest, build=build_name, stories=hashes, corpus=f"synthetic:{size}", files=files,
+        manifest, build=build_name, documents=hashes, corpus=f"synthetic:{size}", files=files,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
     times.files = time.perf_counter() - began
     return Synthetic(data_dir, passages, vectors, origin, times)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .parse import unescape
 from .records import Element
+from .text import unescape
 from .vocabulary import TAG_KINDS
 
 #: Page types of element pages: the tag kinds (tags name element pages).

@@ -1,56 +1,18 @@
 """The keyword side: a bm25s index over passages, with English stemming.
 
-Tokenisation is ours (lower-case words, English stopwords, Snowball stemmer) so
-that indexing and querying split text the same way and the index can be
-scored for any token list, including expanded queries.
+Tokenisation is ours (:func:`labstories.index.text.tokenize`: lower-case words,
+English stopwords, Snowball stemmer) so that indexing and querying split text
+the same way and the index can be scored for any token list, including
+expanded queries.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .vocabulary import WORD
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
-def tokenize(text: str) -> list[str]:
-    words = [w for w in WORD.findall(text.lower()) if w not in _stopwords()]
-    return _stemmer().stemWords(words)
-
-
-def stems_of(words: set[str]) -> dict[str, str]:
-    """Lower-case word → stem for the words ``tokenize`` keeps, in one stemmer call."""
-    kept = sorted(words - _stopwords())
-    return dict(zip(kept, _stemmer().stemWords(kept)))
-
-
-def first_stems(words: list[str]) -> list[str | None]:
-    """``tokenize(word)[0]`` for each word (None where that is empty), stemmed in one call:
-    marking a passage's words costs one stemmer call, not one per word."""
-    lowered = [word.lower() for word in words]
-    plain = [bool(WORD.fullmatch(low)) for low in lowered]  # a word that stays one word lower-cased
-    stem = stems_of({low for low, one in zip(lowered, plain) if one})
-    found: list[str | None] = []
-    for word, low, one in zip(words, lowered, plain):
-        stems = [stem[low]] if low in stem else [] if one else tokenize(word)
-        found.append(stems[0] if stems else None)
-    return found
+from .text import tokenize
 
 
 class KeywordIndex:

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from .records import Paragraph, Section, Story, empty_tags
+from .text import is_web_url, unescape
 from .vocabulary import ROLE_OF_PREFIX, TAG_KINDS
 
 # One to three opening brackets (each maybe escaped), m:ss or h:mm:ss, then up
@@ -34,7 +35,6 @@ _META_START = re.compile(r"^\[\[(?P<key>ai_summary|audio|continent|country|type)
 _TAG_LINE = re.compile(r"^\[\[(?P<kind>" + "|".join(TAG_KINDS) + r"):(?P<value>[^\]]*)\]\]$")
 _HEADING = re.compile(r"^#{1,6}\s*")
 _FENCED = re.compile(r"^```.*?^```", re.S | re.M)
-_UNESCAPE = re.compile(r"\\([^\w\s])")
 #: Page metadata written inside a paragraph (a joined or damaged line): read by read_metadata, not text.
 _INLINE_META = re.compile(r"\[\[(?:ai_summary|audio|continent|country|type):(?:(?!\[\[|\]\]).)*\]\]")
 #: Markup left in text by damaged pages (a lost bracket, a timestamp mid-line): never passage text.
@@ -50,11 +50,6 @@ def continents() -> dict[str, str]:
 
 class ParseError(ValueError):
     """A page that cannot become a story; the message says why."""
-
-
-def unescape(text: str) -> str:
-    r"""Undo markdown escaping (``\.``, ``\-``, ``\[``…) and trim."""
-    return _UNESCAPE.sub(r"\1", text).strip()
 
 
 def seconds(a: str, b: str, c: str | None = None) -> int:
@@ -245,24 +240,20 @@ def parse_story(text: str, path: Path | str) -> Story:
     if audio and not is_web_url(audio):
         warnings.append(f"audio URL {audio[:60]!r} is not http(s); dropped")
         audio = None
+    country = _first(meta, "country")
     return Story(
         id=path.stem,
         title=builder.title or path.stem,
         summary=_first(meta, "ai_summary"),
-        audio_url=audio,
-        country=_first(meta, "country"),
-        continent=continent,
+        links={"audio": audio} if audio else {},
+        countries=[country] if country else [],
+        continents=[continent] if continent else [],
         role=role,
         iso3=iso3,
         sections=sections,
         path=str(path),
         warnings=warnings,
     )
-
-
-def is_web_url(url: str | None) -> bool:
-    """Only http(s) URLs may become links or players (never javascript:, data:, file:)."""
-    return bool(url) and re.match(r"^https?://[^\s<>\"'`]+$", url, flags=re.I) is not None
 
 
 def _first(meta: dict[str, list[str]], key: str) -> str:

@@ -10,13 +10,12 @@ went to them every week" means nothing without the question it answers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
 from .records import Passage, Section, Story, merge_tags
+from .text import split_sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'“(\[]?[A-Z0-9])")
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -36,10 +35,6 @@ class _Sentence:
     text: str
     tokens: int
     paragraph: int
-
-
-def split_sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def context_prefix(story: Story, heading: str) -> str:
@@ -74,7 +69,7 @@ def section_passages(story: Story, section: Section, count_tokens: TokenCounter,
         passages.append(
             Passage(
                 id=f"{story.id}@{section.start}#{number}",
-                story=story.id,
+                doc=story.id,
                 section_start=section.start,
                 start=start,
                 text=text,

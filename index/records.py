@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocabulary import TAG_KINDS, section_key
+from .vocabulary import KIND, KINDS, TAG_KINDS, section_key
 
 
 def empty_tags() -> dict[str, list[str]]:
@@ -27,7 +27,8 @@ class Paragraph:
 
 @dataclass
 class Section:
-    """The span of an interview from one timestamp to the next."""
+    """A part of a document. In a story, the span of the interview from one timestamp to the
+    next (``start`` and ``end`` in seconds); elsewhere, ``start`` is the part's number."""
 
     start: int
     end: int | None
@@ -43,25 +44,68 @@ class Section:
         return merge_tags(p.tags for p in self.paragraphs)
 
 
-@dataclass
-class Story:
-    """One interview page. ``id`` is the file stem, e.g. ``Experimenters_SSD``."""
+@dataclass(kw_only=True)
+class Document:
+    """One archive page of any type. ``id`` is the file stem, e.g. ``zuba_power``.
+
+    ``sections`` are the page's own parts in reading order; ``links`` holds the
+    URLs the page offers (``source`` for blogs and publications, ``audio`` for a
+    story); ``metadata`` holds the page's other filter values by kind name.
+    """
 
     id: str
+    type: str
     title: str
-    summary: str
-    audio_url: str | None
-    country: str
-    continent: str
-    role: str
-    iso3: str
+    summary: str = ""
+    countries: list[str] = field(default_factory=list)
+    continents: list[str] = field(default_factory=list)
+    year: int | None = None
+    language: str = ""
+    links: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, list[str]] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     path: str = ""
     #: Problems met while parsing that did not stop it (reported, not stored).
     warnings: list[str] = field(default_factory=list)
 
+    def values(self, kind: str) -> list[str]:
+        """The document's values of a document-level filter kind (see ``vocabulary.FilterKind``)."""
+        declared = KIND[kind]
+        raw = getattr(self, declared.attribute, None) if declared.attribute else self.metadata.get(kind)
+        items = raw if isinstance(raw, (list, tuple)) else [raw]
+        return [str(value) for value in items if value not in (None, "")]
+
     def section_key(self, section: Section) -> str:
         return section_key(self.id, section.start)
+
+
+@dataclass(kw_only=True)
+class Story(Document):
+    """An interview page: sections start at a second of its audio, and it comes from a lab role."""
+
+    type: str = "story"
+    role: str = ""
+    iso3: str = ""
+
+    @property
+    def audio_url(self) -> str | None:
+        return self.links.get("audio")
+
+    @property
+    def country(self) -> str:
+        return self.countries[0] if self.countries else ""
+
+    @property
+    def continent(self) -> str:
+        return self.continents[0] if self.continents else ""
+
+
+def document_from_dict(raw: dict) -> Document:
+    """The inverse of ``dataclasses.asdict`` for any document (a story comes back as a :class:`Story`)."""
+    sections = [Section(**{**s, "paragraphs": [Paragraph(**p) for p in s["paragraphs"]]})
+                for s in raw.get("sections", [])]
+    cls = Story if raw.get("type") == "story" else Document
+    return cls(**{**raw, "sections": sections})
 
 
 @dataclass
@@ -81,7 +125,7 @@ class Passage:
     """The unit that is embedded: a window of one section, with its context."""
 
     id: str
-    story: str
+    doc: str
     section_start: int
     start: int
     text: str
@@ -97,6 +141,12 @@ class Passage:
     span_words: int = 0
     #: That next known time in seconds; None in a story's last section (no end is known).
     span_end: int | None = None
+
+
+def filter_values(passage: Passage, document: Document) -> dict[str, list[str]]:
+    """Every filter kind's values for one passage: its own tags, and its document's facts."""
+    return {kind.name: list(passage.tags.get(kind.name, ())) if kind.tag else document.values(kind.name)
+            for kind in KINDS}
 
 
 def merge_tags(tag_dicts) -> dict[str, list[str]]:

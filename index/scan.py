@@ -21,7 +21,7 @@ from pathlib import Path
 from .elements import ELEMENT_TYPES, parse_element
 from .errors import CorpusError
 from .parse import ParseError, page_type, parse_story, split_stem
-from .records import Element, Story
+from .records import Document, Element
 from .vocabulary import ROLE_NAMES
 
 MAX_STORY_BYTES = 2_000_000
@@ -36,7 +36,7 @@ class Skipped:
 
 @dataclass
 class ScanResult:
-    stories: list[Story] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
     elements: list[Element] = field(default_factory=list)
     #: Files that could not be used, each with the reason (reported to the user).
     problems: list[Skipped] = field(default_factory=list)
@@ -44,8 +44,12 @@ class ScanResult:
     other_types: Counter = field(default_factory=Counter)
     #: Stories that parsed with a warning (e.g. a dropped audio URL).
     warnings: list[Skipped] = field(default_factory=list)
-    #: Raw bytes of each story file, for content hashing.
-    story_bytes: dict[str, bytes] = field(default_factory=dict)
+    #: Raw bytes of each document's file, for content hashing.
+    raw: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def stories(self) -> list[Document]:
+        return [d for d in self.documents if d.type == "story"]
 
 
 def markdown_files(root: Path) -> list[Path]:
@@ -131,6 +135,6 @@ def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: 
         result.problems.append(Skipped(str(path), str(error)))
         return
     seen_ids[story.id] = str(path)
-    result.stories.append(story)
-    result.story_bytes[story.id] = raw
+    result.documents.append(story)
+    result.raw[story.id] = raw
     result.warnings.extend(Skipped(str(path), warning) for warning in story.warnings)

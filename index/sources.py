@@ -8,7 +8,7 @@ one they have.
 
 With ``--chroma-url`` the server holds everything a replica needs: vectors
 with each passage's text and metadata, and a small meta collection with the
-manifest, stories and glossary (chunked documents). A replica's data folder
+manifest, documents and glossary (chunked texts). A replica's data folder
 is only a cache of the keyword index, which it rebuilds from the passages once
 per build.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import state, store, vectors
 from .keyword import KeywordIndex
-from .records import Element, Passage, Story
+from .records import Document, Element, Passage
 from .settings import Settings
 from .errors import DamagedIndexError, NoIndexError
 from .state import IndexState, Manifest
@@ -51,13 +51,13 @@ class LocalSource:
     def vectors_at(self) -> str:
         return str(self.data_dir / "chroma")
 
-    def publish(self, manifest: Manifest, stories: list[Story], elements: list[Element],
+    def publish(self, manifest: Manifest, documents: list[Document], elements: list[Element],
                 passages: list[Passage], collection=None) -> None:
         keyword = KeywordIndex.build([p.keyword_text for p in passages])
         # A copy of the vectors beside the build: search on a read-only data folder (see index/vectors.py).
         matrix = None if collection is None else vectors.fetch(
-            collection, [store.chroma_id(p.id, manifest.stories[p.story]) for p in passages])
-        manifest.files = state.write_build(self.data_dir, manifest.build, stories, elements, passages, keyword, matrix)
+            collection, [store.chroma_id(p.id, manifest.documents[p.doc]) for p in passages])
+        manifest.files = state.write_build(self.data_dir, manifest.build, documents, elements, passages, keyword, matrix)
         state.switch_manifest(self.data_dir, manifest)
 
     def clean(self, keep: str) -> None:
@@ -97,21 +97,21 @@ class ServerSource:
         if manifest is None:
             raise NoIndexError(Path(self.settings.data_dir), "missing", server=self.settings.chroma_url)
         state.check_format(manifest, self.settings.chroma_url)
-        stories = state.stories_from_json(self._json(manifest.build, "stories"))
+        documents = state.documents_from_json(self._json(manifest.build, "documents"))
         glossary = state.glossary_from_json(self._json(manifest.build, "glossary"))
-        passages = self._passages(manifest, stories)
-        return IndexState(manifest, stories, glossary, passages, self._keyword(manifest.build, passages))
+        passages = self._passages(manifest, documents)
+        return IndexState(manifest, documents, glossary, passages, self._keyword(manifest.build, passages))
 
     def passages(self, manifest: Manifest) -> list[Passage]:
-        return self._passages(manifest, state.stories_from_json(self._json(manifest.build, "stories")))
+        return self._passages(manifest, state.documents_from_json(self._json(manifest.build, "documents")))
 
     def vectors_at(self) -> str:
         return f"the Chroma server at {self.settings.chroma_url}"
 
-    def publish(self, manifest: Manifest, stories: list[Story], elements: list[Element],
+    def publish(self, manifest: Manifest, documents: list[Document], elements: list[Element],
                 passages: list[Passage], collection=None) -> None:
         meta = store.meta_collection(self.client, create=True)
-        for key, records in (("stories", stories), ("glossary", elements)):
+        for key, records in (("documents", documents), ("glossary", elements)):
             text = json.dumps([asdict(r) for r in records], ensure_ascii=False)
             store.put_document(meta, f"{manifest.build}/{key}", manifest.build, text)
             manifest.files[key] = state.sha256_text(text)
@@ -152,20 +152,20 @@ class ServerSource:
         except ValueError as error:
             raise DamagedIndexError(self._where(f"{build}/{key}"), f"unreadable: {type(error).__name__}") from None
 
-    def _passages(self, manifest: Manifest, stories: dict[str, Story]) -> list[Passage]:
+    def _passages(self, manifest: Manifest, documents: dict[str, Document]) -> list[Passage]:
         """The live passages, from the vectors' documents and metadata, in build order."""
         collection = store.get_collection(self.client, manifest.collection, where=self.vectors_at())
-        ids, documents, metadatas = store.stored_records(collection)
-        order = {story_id: number for number, story_id in enumerate(stories)}
+        ids, texts, metadatas = store.stored_records(collection)
+        order = {doc_id: number for number, doc_id in enumerate(documents)}
         passages = []
-        for chroma_id, text, meta in zip(ids, documents, metadatas):
+        for chroma_id, text, meta in zip(ids, texts, metadatas):
             passage_id, _, digest = chroma_id.rpartition("~")
-            story = stories.get(meta.get("story", ""))
-            if story is None or manifest.stories.get(story.id) != digest:
+            document = documents.get(meta.get("doc", ""))
+            if document is None or manifest.documents.get(document.id) != digest:
                 continue  # a vector of an older or newer build, not yet cleared
-            passages.append(_passage(passage_id, text, meta, story))
-        sections = {s.id: {sec.start: n for n, sec in enumerate(s.sections)} for s in stories.values()}
-        passages.sort(key=lambda p: (order[p.story], sections[p.story].get(p.section_start, 0), p.window))
+            passages.append(_passage(passage_id, text, meta, document))
+        sections = {d.id: {sec.start: n for n, sec in enumerate(d.sections)} for d in documents.values()}
+        passages.sort(key=lambda p: (order[p.doc], sections[p.doc].get(p.section_start, 0), p.window))
         return passages
 
     def _keyword(self, build: str, passages: list[Passage]) -> KeywordIndex:
@@ -187,11 +187,11 @@ class ServerSource:
         return index
 
 
-def _passage(passage_id: str, text: str, meta: dict, story: Story) -> Passage:
-    heading = next((s.heading for s in story.sections if s.start == meta["section"]), "")
+def _passage(passage_id: str, text: str, meta: dict, document: Document) -> Passage:
+    heading = next((s.heading for s in document.sections if s.start == meta["section"]), "")
     context = meta.get("context", "")
     return Passage(
-        id=passage_id, story=story.id, section_start=meta["section"], start=meta["start"], text=text,
+        id=passage_id, doc=document.id, section_start=meta["section"], start=meta["start"], text=text,
         embed_text=f"{context}\n{text}" if context else text, keyword_text=f"{heading}\n{text}",
         tags={kind: list(meta.get(kind, [])) for kind in TAG_KINDS}, window=meta["window"],
         words_before=int(meta.get("words_before", 0)), span_words=int(meta.get("span_words", 0)),

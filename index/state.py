@@ -3,10 +3,10 @@
 ::
 
     data_dir/
-      manifest.json        format, model, chunking, collection, build, story hashes,
+      manifest.json        format, model, chunking, collection, build, document hashes,
                            sha256 of every build file
       chroma/              local Chroma files (absent with a Chroma server)
-      builds/<build>/      stories.json, glossary.json, passages.json, keyword/
+      builds/<build>/      documents.json, glossary.json, passages.json, keyword/
       cache/<build>/       with a Chroma server: the keyword index rebuilt from it
 
 A build writes a new ``builds/<build>/`` folder first and replaces
@@ -29,11 +29,13 @@ from pathlib import Path
 from .errors import DamagedIndexError, NoIndexError
 from . import vectors
 from .keyword import KeywordIndex
-from .records import Element, Paragraph, Passage, Section, Story
+from functools import cached_property
 
-FORMAT_VERSION = 3  # bump when parsing or windowing changes what a stored passage is
+from .records import Document, Element, Passage, Story, document_from_dict
+
+FORMAT_VERSION = 4  # bump when parsing or windowing changes what a stored passage is
 MANIFEST = "manifest.json"
-BUILD_FILES = ("stories.json", "glossary.json", "passages.json")
+BUILD_FILES = ("documents.json", "glossary.json", "passages.json")
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Manifest:
     collection: str
     build: str
     corpus: str
-    stories: dict[str, str] = field(default_factory=dict)  # story id → content hash
+    documents: dict[str, str] = field(default_factory=dict)  # document id → content hash of its page
     indexed_at: str = ""
     #: build file (relative to builds/<build>/) → sha256 of its bytes
     files: dict[str, str] = field(default_factory=dict)
@@ -63,7 +65,7 @@ class IndexState:
     """Everything search needs besides the vectors, loaded once per build."""
 
     manifest: Manifest
-    stories: dict[str, Story]
+    documents: dict[str, Document]
     glossary: dict[str, Element]
     passages: list[Passage]
     keyword: KeywordIndex
@@ -71,6 +73,11 @@ class IndexState:
     @property
     def version(self) -> str:
         return self.manifest.build
+
+    @cached_property
+    def stories(self) -> dict[str, Story]:
+        """The interview stories among the documents (they have audio and moments)."""
+        return {key: doc for key, doc in self.documents.items() if isinstance(doc, Story)}
 
 
 def read_manifest(data_dir: Path) -> Manifest | None:
@@ -97,7 +104,7 @@ def build_dir(data_dir: Path, build: str) -> Path:
     return Path(data_dir) / "builds" / build
 
 
-def write_build(data_dir: Path, build: str, stories: list[Story], elements: list[Element],
+def write_build(data_dir: Path, build: str, documents: list[Document], elements: list[Element],
                 passages: list[Passage], keyword: KeywordIndex, matrix=None) -> dict[str, str]:
     """Write a build folder; returns the checksum of each file for the manifest.
 
@@ -107,7 +114,7 @@ def write_build(data_dir: Path, build: str, stories: list[Story], elements: list
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    _dump(folder / "stories.json", [asdict(s) for s in stories])
+    _dump(folder / "documents.json", [asdict(d) for d in documents])
     _dump(folder / "glossary.json", [asdict(e) for e in elements])
     _dump(folder / "passages.json", [asdict(p) for p in passages])
     keyword.save(folder / "keyword")
@@ -189,7 +196,7 @@ def load_state(data_dir: Path) -> IndexState:
     verify(folder, manifest.files)
     return IndexState(
         manifest=manifest,
-        stories=stories_from_json(_read_json(folder / "stories.json")),
+        documents=documents_from_json(_read_json(folder / "documents.json")),
         glossary=glossary_from_json(_read_json(folder / "glossary.json")),
         passages=load_passages(data_dir, manifest),
         keyword=load_keyword(folder / "keyword"),
@@ -208,9 +215,9 @@ def load_keyword(folder: Path) -> KeywordIndex:
         raise DamagedIndexError(folder, f"unreadable: {type(error).__name__}") from None
 
 
-def stories_from_json(raw: list) -> dict[str, Story]:
-    stories = [_story(s) for s in raw]
-    return {s.id: s for s in stories}
+def documents_from_json(raw: list) -> dict[str, Document]:
+    documents = [document_from_dict(d) for d in raw]
+    return {d.id: d for d in documents}
 
 
 def glossary_from_json(raw: list) -> dict[str, Element]:
@@ -226,13 +233,6 @@ def _read_json(path: Path):
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
         raise DamagedIndexError(path, f"unreadable: {type(error).__name__}") from None
-
-
-def _story(raw: dict) -> Story:
-    sections = [
-        Section(**{**s, "paragraphs": [Paragraph(**p) for p in s["paragraphs"]]}) for s in raw["sections"]
-    ]
-    return Story(**{**raw, "sections": sections})
 
 
 def _dump(path: Path, data) -> None:

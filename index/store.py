@@ -1,9 +1,9 @@
 """Chroma access: the one place that knows collection names, metadata and batching.
 
 Embeddings are computed by us and passed in (``embedding_function=None``), so
-Chroma never tries to download its default ONNX model. Tags are list metadata
-(``principles``, ``tactics``, ``tools``, ``skills``) filtered with ``$contains``;
-empty lists are omitted because Chroma rejects them.
+Chroma never tries to download its default ONNX model. Every filter kind of
+``vocabulary.KINDS`` is list metadata, filtered with ``$contains``; empty lists
+are omitted because Chroma rejects them.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import StoreError
-from .records import Passage, Story
+from .records import Document, Passage, filter_values
 from .state import DamagedIndexError
-from .vocabulary import TAG_KINDS
 
 #: Small documents (manifest, stories, glossary) for replicas that have only the server.
 #: Not under the ``labstories-`` prefix, which :func:`drop_other_collections` clears.
@@ -89,9 +88,11 @@ def get_collection(client, name: str, create: bool = False, where: str = ""):
         raise StoreError("missing_collection", collection=name) from None
 
 
-def passage_metadata(passage: Passage, story: Story, content_hash: str, end: int | None) -> dict:
+def passage_metadata(passage: Passage, document: Document, content_hash: str, end: int | None) -> dict:
+    """What Chroma keeps beside a passage's vector: where it sits, and every filter kind's values
+    (list metadata, filtered with ``$contains``; empty lists omitted, Chroma rejects them)."""
     meta = {
-        "story": story.id,
+        "doc": document.id,
         "hash": content_hash,
         "section": passage.section_start,
         "start": passage.start,
@@ -99,9 +100,6 @@ def passage_metadata(passage: Passage, story: Story, content_hash: str, end: int
         # where the passage sits in its span of speech, for its own moment (rag/moments.py)
         "words_before": passage.words_before,
         "span_words": passage.span_words,
-        "country": story.country,
-        "continent": story.continent,
-        "role": story.role,
     }
     if end is not None:
         meta["end"] = end
@@ -110,9 +108,7 @@ def passage_metadata(passage: Passage, story: Story, content_hash: str, end: int
     context = passage.embed_text[: -len(passage.text) - 1] if passage.embed_text.endswith("\n" + passage.text) else ""
     if context:
         meta["context"] = context  # what the model read before the text: a replica rebuilds embed_text
-    for kind in TAG_KINDS:
-        if passage.tags.get(kind):
-            meta[kind] = list(passage.tags[kind])
+    meta.update((kind, values) for kind, values in filter_values(passage, document).items() if values)
     return meta
 
 

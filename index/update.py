@@ -29,7 +29,7 @@ from .embed import Embedder
 from .errors import DamagedIndexError
 from .onnx_embed import indexing_embedder
 from .passages import Chunking, story_passages
-from .records import Passage, Story
+from .records import Document, Passage
 from .scan import ScanResult, Skipped, markdown_files, scan
 from .settings import Settings
 from .sources import open_source
@@ -95,23 +95,23 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     name = collection_name(chunking, embedder.vector_identity)
     source, client, collection = _sound_store(settings, name, fixed)
     same = old is not None and old.collection == name
-    old_hashes = old.stories if same else {}
-    reusable = _readable(lambda: _by_story(source.passages(old)), fixed) or {} if same else {}
+    old_hashes = old.documents if same else {}
+    reusable = _readable(lambda: _by_document(source.passages(old)), fixed) or {} if same else {}
 
-    hashes = {s.id: content_hash(scanned.story_bytes[s.id]) for s in scanned.stories}
+    hashes = {d.id: content_hash(scanned.raw[d.id]) for d in scanned.documents}
     report = _plan(scanned, hashes, old_hashes)
     report.fixed = fixed
     passages: list[Passage] = []
-    to_embed: list[tuple[Passage, Story]] = []
+    to_embed: list[tuple[Passage, Document]] = []
     present = store.stored_ids(collection)
-    for story in scanned.stories:
-        own = reusable.get(story.id) if hashes[story.id] == old_hashes.get(story.id) else None
+    for document in scanned.documents:
+        own = reusable.get(document.id) if hashes[document.id] == old_hashes.get(document.id) else None
         if own is None:
-            own = story_passages(story, embedder.count_tokens, chunking)
-        missing = [p for p in own if store.chroma_id(p.id, hashes[story.id]) not in present]
-        if missing and story.id not in report.added + report.changed:
-            report.repaired.append(story.id)
-        to_embed.extend((p, story) for p in missing)
+            own = story_passages(document, embedder.count_tokens, chunking)
+        missing = [p for p in own if store.chroma_id(p.id, hashes[document.id]) not in present]
+        if missing and document.id not in report.added + report.changed:
+            report.repaired.append(document.id)
+        to_embed.extend((p, document) for p in missing)
         passages.extend(own)
 
     cache = vector_cache.bundled() if cache is None else cache
@@ -122,18 +122,18 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     source.publish(state.Manifest(
         format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
-        collection=name, build=build, corpus=report.corpus, stories=hashes,
+        collection=name, build=build, corpus=report.corpus, documents=hashes,
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    ), scanned.stories, scanned.elements, passages, collection)
+    ), scanned.documents, scanned.elements, passages, collection)
 
     # The new index is live; now clear what nothing points at any more.
-    wanted = {store.chroma_id(p.id, hashes[p.story]) for p in passages}
+    wanted = {store.chroma_id(p.id, hashes[p.doc]) for p in passages}
     store.delete_ids(collection, sorted(store.stored_ids(collection) - wanted), settings.batch_size * 64)
     store.drop_other_collections(client, keep=name, prefix=COLLECTION_PREFIX)
     source.clean(keep=build)
 
     report.passages = len(passages)
-    report.sections = sum(len(s.sections) for s in scanned.stories)
+    report.sections = sum(len(d.sections) for d in scanned.documents)
     report.seconds = time.perf_counter() - began
     return report
 
@@ -179,11 +179,11 @@ def _readable(read, fixed: list[str]):
         return None
 
 
-def _by_story(passages: list[Passage]) -> dict[str, list[Passage]]:
-    by_story: dict[str, list[Passage]] = {}
+def _by_document(passages: list[Passage]) -> dict[str, list[Passage]]:
+    by_document: dict[str, list[Passage]] = {}
     for passage in passages:
-        by_story.setdefault(passage.story, []).append(passage)
-    return by_story
+        by_document.setdefault(passage.doc, []).append(passage)
+    return by_document
 
 
 def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str]) -> UpdateReport:
@@ -191,16 +191,16 @@ def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str
         stories=len(scanned.stories), elements=len(scanned.elements), problems=scanned.problems,
         warnings=scanned.warnings, other_types=dict(scanned.other_types),
     )
-    for story_id, digest in hashes.items():
-        if story_id not in old_hashes:
-            report.added.append(story_id)
-        elif old_hashes[story_id] != digest:
-            report.changed.append(story_id)
+    for doc_id, digest in hashes.items():
+        if doc_id not in old_hashes:
+            report.added.append(doc_id)
+        elif old_hashes[doc_id] != digest:
+            report.changed.append(doc_id)
     report.removed = sorted(set(old_hashes) - set(hashes))
     return report
 
 
-def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dict[str, str], embedder: Embedder,
+def _embed_and_store(collection, items: list[tuple[Passage, Document]], hashes: dict[str, str], embedder: Embedder,
                      cache: VectorCache, batch_size: int, show_progress: bool) -> tuple[int, int]:
     """Store a vector for every item, from the cache where it has one; returns (cached, embedded)."""
     if not items:
@@ -226,8 +226,8 @@ def _embed_and_store(collection, items: list[tuple[Passage, Story]], hashes: dic
     return len(known), len(fresh)
 
 
-def _store(part: list[tuple[Passage, Story]], vectors, collection, hashes: dict[str, str]) -> None:
-    ends = [_section_end(story, p.section_start) for p, story in part]
+def _store(part: list[tuple[Passage, Document]], vectors, collection, hashes: dict[str, str]) -> None:
+    ends = [_section_end(document, p.section_start) for p, document in part]
     store.add_batches(
         collection,
         ids=[store.chroma_id(p.id, hashes[s.id]) for p, s in part],
@@ -238,8 +238,8 @@ def _store(part: list[tuple[Passage, Story]], vectors, collection, hashes: dict[
     )
 
 
-def _section_end(story: Story, start: int) -> int | None:
-    for section in story.sections:
+def _section_end(document: Document, start: int) -> int | None:
+    for section in document.sections:
         if section.start == start:
             return section.end
     return None

@@ -80,8 +80,8 @@ def from_index(settings, model_identity: str) -> VectorCache:
     current = state.load_state(Path(settings.data_dir))
     collection = store.get_collection(store.open_client(settings.data_dir, settings.chroma_url),
                                       current.manifest.collection)
-    hashes = current.manifest.stories
-    texts = {store.chroma_id(p.id, hashes[p.story]): p.embed_text for p in current.passages}
+    hashes = current.manifest.documents
+    texts = {store.chroma_id(p.id, hashes[p.doc]): p.embed_text for p in current.passages}
     keys, rows = [], []
     ids = sorted(texts)
     for begin in range(0, len(ids), 1000):

@@ -13,7 +13,10 @@ Instead every build also stores its passages' vectors: row *i* is passage *i*
 of ``passages.json`` (384 float32 each: 3 MB for the archive's ≈2,000
 passages, 1.5 GB per million). When Chroma's folder is not writable, search
 reads this file memory-mapped — nothing is copied, pages are read as
-needed — and ranks exactly (brute-force cosine) instead of through HNSW.
+needed — and ranks exactly (brute-force cosine) instead of through HNSW:
+:class:`labstories.rag.vector_source.ExactVectors`. This module is the file
+and its writing; how search reads vectors (Chroma or this file) is
+:mod:`labstories.rag.vector_source`.
 """
 
 from __future__ import annotations
@@ -60,45 +63,4 @@ def writable(chroma_dir: Path) -> bool:
     return os.access(chroma_dir, os.W_OK) and (not sqlite.exists() or os.access(sqlite, os.W_OK))
 
 
-class ExactVectors:
-    """A read-only stand-in for the Chroma collection search uses: ``count()`` and ``query()``.
-
-    ``metadata[i]`` holds passage *i*'s filterable values (story facts as
-    strings, tags as lists); ``where`` clauses are the ones
-    :func:`rag.filters.chroma_where` builds ($and, $or, $eq, $contains).
-    """
-
-    def __init__(self, matrix: np.ndarray, ids: list[str], metadata: list[dict]):
-        self.matrix, self.ids, self.metadata = matrix, ids, metadata
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    def query(self, query_embeddings, n_results: int, where: dict | None = None, include=()) -> dict:
-        vector = np.asarray(query_embeddings[0], dtype=np.float32)
-        rows = [i for i, meta in enumerate(self.metadata) if where is None or matches(where, meta)]
-        if not rows or n_results < 1:
-            return {"ids": [[]], "distances": [[]]}
-        block = np.asarray(self.matrix[rows], dtype=np.float32)
-        norms = np.linalg.norm(block, axis=1) * (np.linalg.norm(vector) or 1.0)
-        cosine = block @ vector / np.where(norms == 0, 1.0, norms)
-        top = np.argsort(-cosine, kind="stable")[:n_results]
-        return {"ids": [[self.ids[rows[i]] for i in top]], "distances": [[float(1.0 - cosine[i]) for i in top]]}
-
-
-def matches(where: dict, meta: dict) -> bool:
-    """Chroma's where semantics for the clauses this program builds."""
-    if "$and" in where:
-        return all(matches(clause, meta) for clause in where["$and"])
-    if "$or" in where:
-        return any(matches(clause, meta) for clause in where["$or"])
-    (key, test), = where.items()
-    (op, value), = test.items()
-    if op == "$contains":
-        return value in (meta.get(key) or ())
-    if op == "$eq":
-        return meta.get(key) == value
-    raise ValueError(f"unsupported where operator {op}")
-
-
-__all__ = ["ExactVectors", "FILE", "load", "matches", "fetch", "write", "writable"]
+__all__ = ["FILE", "load", "fetch", "write", "writable"]

@@ -7,45 +7,57 @@ than an edit in six modules that must agree.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class FilterKind:
-    """One way to narrow a search, and every name it goes by."""
+    """One way to narrow a search, and every name it goes by.
 
-    name: str        # the Filters field and the Chroma metadata key: "principles"
+    A kind is one line of :data:`KINDS`: the ``Filters`` record takes its fields
+    from it, the CLI its flag, links their parameter, the store its metadata key,
+    the filter index and the facets their values, the panel its dropdown.
+    """
+
+    name: str        # the Filters field, the JSON key and the stored metadata key: "principles"
     label: str       # a panel heading: "Principles"
     singular: str    # in a sentence: "principle"
     param: str       # the URL parameter and the CLI flag's word: "principle"
-    #: True for element tags (list metadata on each passage); False for story facts.
-    tag: bool
+    #: "passage": element tags written above paragraphs, so they differ within a document;
+    #: "document": a fact of the whole page, read from the Document attribute ``attribute``
+    #: (or from ``Document.metadata[name]`` when ``attribute`` is empty).
+    level: str
+    attribute: str = ""
+    #: Other keys accepted for it in JSON (``--queries``, the app's API): "sdg" for "sdgs".
+    aliases: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
         return "--" + self.param
 
     @property
-    def meta_key(self) -> str:
-        return self.name
+    def tag(self) -> bool:
+        """True for element tags (they vary passage by passage)."""
+        return self.level == "passage"
 
 
 KINDS: tuple[FilterKind, ...] = (
-    FilterKind("principles", "Principles", "principle", "principle", tag=True),
-    FilterKind("tactics", "Tactics", "tactic", "tactic", tag=True),
-    FilterKind("tools", "Tools", "tool", "tool", tag=True),
-    FilterKind("skills", "Skills", "skill", "skill", tag=True),
-    FilterKind("country", "Country", "country", "country", tag=False),
-    FilterKind("continent", "Continent", "continent", "continent", tag=False),
-    FilterKind("role", "Lab role", "lab role", "role", tag=False),
+    FilterKind("principles", "Principles", "principle", "principle", "passage"),
+    FilterKind("tactics", "Tactics", "tactic", "tactic", "passage"),
+    FilterKind("tools", "Tools", "tool", "tool", "passage"),
+    FilterKind("skills", "Skills", "skill", "skill", "passage"),
+    FilterKind("country", "Country", "country", "country", "document", "countries", ("countries",)),
+    FilterKind("continent", "Continent", "continent", "continent", "document", "continents", ("continents",)),
+    FilterKind("role", "Lab role", "lab role", "role", "document", "role", ("roles",)),
 )
 KIND: dict[str, FilterKind] = {kind.name: kind for kind in KINDS}
 KIND_BY_PARAM: dict[str, FilterKind] = {kind.param: kind for kind in KINDS}
+#: Every key a JSON filters mapping may use for a kind: its name, its parameter and its aliases.
+KIND_BY_KEY: dict[str, FilterKind] = {key: kind for kind in KINDS for key in (kind.name, kind.param, *kind.aliases)}
 #: Element tag kinds, in display order.
 TAG_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if kind.tag)
-#: Story facts that are filters (one value per story).
-STORY_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if not kind.tag)
+#: Facts of a whole document that are filters.
+DOCUMENT_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if not kind.tag)
 #: Every filter kind, tags first, then where and who.
 FILTER_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS)
 
@@ -68,22 +80,6 @@ ROLES: tuple[Role, ...] = (
 ROLE_NAMES: tuple[str, ...] = tuple(role.name for role in ROLES)
 ROLE_OF_PREFIX: dict[str, str] = {prefix: role.name for role in ROLES for prefix in role.file_prefixes}
 
-#: A word for ranking and highlighting: two or more word characters.
-WORD = re.compile(r"\w\w+", re.UNICODE)
-#: A word as people type it in a sentence, apostrophes and hyphens included.
-SPOKEN_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-
-
-#: A lone UTF-16 surrogate ("\ud800" from JSON or undecodable argv bytes): tokenizers and JSON
-#: encoders fail on it, so text is cleaned with :func:`without_surrogates` before any work.
-LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def without_surrogates(text: str) -> str:
-    """Each lone surrogate replaced by U+FFFD, the replacement character."""
-    return LONE_SURROGATE.sub("\ufffd", text)
-
-
 def section_key(story: str, start: int) -> str:
     """``Experimenters_SSD@478``: a section's key in the evaluation files and in hits."""
     return f"{story}@{int(start)}"
@@ -97,5 +93,5 @@ def parse_section_key(key: str) -> tuple[str, int]:
     return story, int(start)
 
 
-__all__ = ["FILTER_KINDS", "KIND", "KINDS", "KIND_BY_PARAM", "ROLES", "ROLE_NAMES", "ROLE_OF_PREFIX", "SPOKEN_WORD",
-           "STORY_KINDS", "TAG_KINDS", "WORD", "LONE_SURROGATE", "without_surrogates", "FilterKind", "Role", "parse_section_key", "section_key"]
+__all__ = ["FILTER_KINDS", "KIND", "KINDS", "KIND_BY_PARAM", "ROLES", "ROLE_NAMES", "ROLE_OF_PREFIX",
+           "DOCUMENT_KINDS", "KIND_BY_KEY", "TAG_KINDS", "FilterKind", "Role", "parse_section_key", "section_key"]

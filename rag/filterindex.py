@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labstories.index.records import TAG_KINDS, Passage, Story
+from labstories.index.records import Document, Passage
+from labstories.index.vocabulary import KINDS
 
-from .records import FILTER_KINDS, Filters
+from .records import Filters
 
 _POSITION = np.int32
 
@@ -88,24 +89,18 @@ class FilterIndex:
     kinds: dict[str, KindIndex]
 
     @classmethod
-    def build(cls, passages: list[Passage], stories: dict[str, Story]) -> "FilterIndex":
-        """One pass per tag kind over the passages; story-level kinds (country, continent,
-        role) are looked up once per story and spread to its passages with numpy."""
+    def build(cls, passages: list[Passage], documents: dict[str, Document]) -> "FilterIndex":
+        """One pass per tag kind over the passages; a document's own facts (country, role…) are
+        read once per document and spread to its passages."""
         kinds = {}
-        for kind in TAG_KINDS:
-            lists = [p.tags.get(kind, ()) for p in passages]
+        for kind in KINDS:
+            if kind.tag:
+                lists = [p.tags.get(kind.name, ()) for p in passages]
+            else:
+                per_document = {doc_id: document.values(kind.name) for doc_id, document in documents.items()}
+                lists = [per_document[p.doc] for p in passages]
             lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-            kinds[kind] = KindIndex.from_flat([v for values in lists for v in values], lengths)
-        story_ids = list(stories)
-        number = {story_id: i for i, story_id in enumerate(story_ids)}
-        story_of = np.fromiter((number[p.story] for p in passages), dtype=np.int64, count=len(passages))
-        for kind in FILTER_KINDS:
-            if kind in TAG_KINDS:
-                continue
-            per_story = [getattr(stories[s], kind) for s in story_ids]
-            has = np.asarray([bool(v) for v in per_story])[story_of]
-            flat = [per_story[i] for i in story_of[has].tolist()]
-            kinds[kind] = KindIndex.from_flat(flat, has.astype(np.int64))
+            kinds[kind.name] = KindIndex.from_flat([v for values in lists for v in values], lengths)
         return cls(len(passages), kinds)
 
     def positions(self, filters: Filters) -> np.ndarray | None:

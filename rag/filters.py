@@ -12,22 +12,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from labstories.index.records import Passage, Story
-from labstories.index.vocabulary import FILTER_KINDS, STORY_KINDS, TAG_KINDS
+from labstories.index.records import Document, Passage, filter_values
+from labstories.index.vocabulary import DOCUMENT_KINDS, FILTER_KINDS
 
 from .errors import FilterError
 from .records import Filters
 
 
-def facet_counts(stories: dict[str, Story]) -> dict[str, dict[str, int]]:
-    """Tag values counted in sections; country, continent and role counted in stories."""
+def facet_counts(documents: dict[str, Document]) -> dict[str, dict[str, int]]:
+    """Tag values counted in sections; a document's own facts (country, role…) counted in documents."""
     counts: dict[str, dict[str, int]] = {kind: {} for kind in FILTER_KINDS}
-    for story in stories.values():
-        for kind in STORY_KINDS:
-            value = getattr(story, kind)
-            if value:
+    for document in documents.values():
+        for kind in DOCUMENT_KINDS:
+            for value in dict.fromkeys(document.values(kind)):
                 counts[kind][value] = counts[kind].get(value, 0) + 1
-        for section in story.sections:
+        for section in document.sections:
             for kind, values in section.tags.items():
                 for value in values:
                     counts[kind][value] = counts[kind].get(value, 0) + 1
@@ -35,7 +34,12 @@ def facet_counts(stories: dict[str, Story]) -> dict[str, dict[str, int]]:
 
 
 def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
-    """The same filters with each value in the index's spelling; unknown values raise."""
+    """The same filters with each value in the index's spelling; unknown values raise.
+
+    Done once per index: the result remembers the facets it was resolved by, and
+    resolving it again against them returns it as it is."""
+    if filters.resolved_by is facets:
+        return filters
     resolved = {}
     for kind, values in filters.items():
         known = {value.casefold(): value for value in facets.get(kind, {})}
@@ -45,26 +49,25 @@ def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
             if match is None:
                 close = difflib.get_close_matches(value, list(facets.get(kind, {})), n=5, cutoff=0.5)
                 raise FilterError(kind, value, close, len(known))
-            if match not in canonical:
-                canonical.append(match)
+            canonical.append(match)
         resolved[kind] = canonical
-    return Filters(**resolved)
+    result = Filters(**resolved)
+    result.resolved_by = facets
+    return result
 
 
 def chroma_where(filters: Filters) -> dict | None:
+    """Any value within a kind (``$or``), every kind (``$and``); every kind is list metadata."""
     clauses = []
     for kind, values in filters.items():
-        if kind in TAG_KINDS:
-            options = [{kind: {"$contains": value}} for value in values]
-        else:
-            options = [{kind: {"$eq": value}} for value in values]
+        options = [{kind: {"$contains": value}} for value in values]
         clauses.append(options[0] if len(options) == 1 else {"$or": options})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, Story]) -> np.ndarray:
+def passage_mask(filters: Filters, passages: list[Passage], documents: dict[str, Document]) -> np.ndarray:
     """True where a passage satisfies every filter kind.
 
     The obvious per-passage check, kept as the reference the tests hold
@@ -74,10 +77,7 @@ def passage_mask(filters: Filters, passages: list[Passage], stories: dict[str, S
     mask = np.ones(len(passages), dtype=bool)
     for kind, values in filters.items():
         wanted = set(values)
-        if kind in TAG_KINDS:
-            hits = [bool(wanted.intersection(p.tags.get(kind, ()))) for p in passages]
-        else:
-            hits = [getattr(stories[p.story], kind) in wanted for p in passages]
+        hits = [bool(wanted.intersection(filter_values(p, documents[p.doc])[kind])) for p in passages]
         mask &= np.asarray(hits, dtype=bool)
     return mask
 
@@ -101,7 +101,7 @@ def relaxations(filters: Filters, filter_index, limit: int = 5) -> list[Relaxati
     """
     found = []
     for kind, values in filters.items():
-        others = Filters(**{k: v for k, v in filters.items() if k != kind})
+        others = filters.without(kind)
         counts = filter_index.value_counts(kind, others)
         best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         found.append(Relaxation(kind, list(values), filter_index.count(others), best))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
-from labstories.index.parse import is_web_url
-
+from labstories.index.text import is_web_url
 from labstories.index.vocabulary import KIND, KIND_BY_PARAM
 
 from .records import Filters
@@ -55,4 +54,4 @@ def filters_from_params(params: dict[str, list[str]]) -> Filters:
     return Filters(**{KIND_BY_PARAM[name].name: values for name, values in params.items() if name in KIND_BY_PARAM})
 
 
-__all__ = ["absolute", "answer_link", "audio_at", "base_url", "filters_from_params", "is_web_url", "story_link"]
+__all__ = ["absolute", "answer_link", "audio_at", "base_url", "filters_from_params", "story_link"]

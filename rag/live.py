@@ -4,7 +4,7 @@ A running app must pick up a finished ``labstories index`` without a restart,
 and must never mix two builds inside one answer. So the holder polls the
 manifest's version (a file read, or one call to the Chroma server) at most
 every ``interval`` seconds on a background thread; when it changes it opens
-the new :class:`StoryIndex` completely — state, collection, checks — and only
+the new :class:`StoryIndex` completely — state, vectors, checks — and only
 then swaps one reference. A search takes that reference once and uses it to
 the end; the old index stays valid for whoever still holds it, because a
 build never overwrites what the previous build points at.
@@ -12,7 +12,7 @@ build never overwrites what the previous build points at.
 
 from __future__ import annotations
 
-import sys
+import logging
 import threading
 from typing import Callable
 
@@ -20,6 +20,8 @@ from labstories.index.embed import Embedder
 from labstories.index.sources import open_source
 
 from .search import RetrievalConfig, StoryIndex
+
+log = logging.getLogger(__name__)
 
 
 class LiveIndex:
@@ -66,7 +68,7 @@ class LiveIndex:
                 fresh = self._open()
             except Exception as error:
                 if self.failed != str(error):
-                    print(f"labstories: not switching to build {latest} yet: {error}", file=sys.stderr, flush=True)
+                    log.warning("not switching to build %s yet: %s", latest, error)
                 self.failed = str(error)
                 return False
             self._index, self.failed = fresh, None  # one assignment: atomic for readers

@@ -13,22 +13,20 @@ The numbers behind these choices are in docs/retrieval.md.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from labstories.index import store, vectors
 from labstories.index.embed import Embedder
-from labstories.index.errors import DamagedIndexError, NoIndexError, StoreError
-from labstories.index.keyword import tokenize
+from labstories.index.errors import DamagedIndexError, NoIndexError
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
 from labstories.index.sources import open_source
-from labstories.index.state import IndexState, build_dir
-from labstories.index.vocabulary import STORY_KINDS, parse_section_key, section_key, without_surrogates
+from labstories.index.state import IndexState
+from labstories.index.text import tokenize, without_surrogates
+from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
 from . import links
@@ -39,6 +37,7 @@ from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, sto
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
+from .vector_source import VectorSource, open_vectors
 
 
 @dataclass(frozen=True)
@@ -96,22 +95,20 @@ class Candidates:
 
 
 class StoryIndex:
-    """The searchable index: stories, passages, keyword index and the Chroma collection."""
+    """The searchable index: stories, passages, keyword index, and the vectors' nearest-neighbour
+    source (:mod:`.vector_source`: the Chroma collection, or the build's own vectors searched exactly)."""
 
-    def __init__(self, settings: Settings, state: IndexState, collection, embedder: Embedder,
+    def __init__(self, settings: Settings, state: IndexState, vectors: VectorSource, embedder: Embedder,
                  config: RetrievalConfig = RetrievalConfig()):
         self.settings = settings
         self.state = state
-        self.collection = collection
+        self.vectors = vectors
         self.embedder = embedder
         self.config = config
-        self._position = {p.id: i for i, p in enumerate(state.passages)}
-        self._stale = max(0, collection.count() - len(state.passages))
-        self._reopening = threading.Lock()
         #: Built once: a query's filter work then depends on its matches, not on the corpus.
-        self.filter_index = FilterIndex.build(state.passages, state.stories)
+        self.filter_index = FilterIndex.build(state.passages, state.documents)
         #: Section key of every passage, so grouping candidates is a list lookup.
-        self._section_keys = [section_key(p.story, p.section_start) for p in state.passages]
+        self._section_keys = [section_key(p.doc, p.section_start) for p in state.passages]
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None,
@@ -126,7 +123,7 @@ class StoryIndex:
         for attempt in (1, 2):
             state = source.load()
             try:
-                collection = _open_vectors(settings, state, source)
+                vectors = open_vectors(settings, state, source)
                 break
             except DamagedIndexError:
                 if attempt == 2 or source.version() == state.version:
@@ -135,7 +132,7 @@ class StoryIndex:
         if state.manifest.model != embedder.identity:
             # Query vectors from another model would rank by noise: refuse, naming both.
             raise NoIndexError(Path(settings.data_dir), "model", found=state.manifest.model, expected=embedder.identity)
-        return cls(settings, state, collection, embedder, config)
+        return cls(settings, state, vectors, embedder, config)
 
     @property
     def version(self) -> str:
@@ -145,7 +142,7 @@ class StoryIndex:
     # -- lookups ----------------------------------------------------------
     @cached_property
     def facets(self) -> dict[str, dict[str, int]]:
-        return filtering.facet_counts(self.state.stories)
+        return filtering.facet_counts(self.state.documents)
 
     @cached_property
     def speaking_rate(self) -> SpeakingRate:
@@ -179,7 +176,7 @@ class StoryIndex:
             "model": manifest.model,
             "chunking": manifest.chunking,
             "collection": manifest.collection,
-            "vectors": self.collection.count(),
+            "vectors": self.vectors.count(),
             "store": self.settings.chroma_url or str(Path(self.settings.data_dir).resolve()),
             "corpus": manifest.corpus,
             "indexed_at": manifest.indexed_at,
@@ -238,7 +235,8 @@ class StoryIndex:
     def _dense(self, query: str, filters: Filters, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """(passage position, cosine similarity), best first, among the ``allowed`` positions.
 
-        A narrow filter goes to Chroma as ``where``. A broad one on a large archive
+        A narrow filter goes to the vector source (as ``where`` for Chroma, as the
+        ``allowed`` positions for the exact source). A broad one on a large archive
         (:meth:`RetrievalConfig.filters_after`) does not: Chroma's pre-filter costs
         grow with the number of matching ids, so the query asks for as many more
         unfiltered neighbours as the filter will drop, and keeps the allowed ones."""
@@ -246,62 +244,14 @@ class StoryIndex:
         size = len(self.state.passages)
         wanted = self.config.candidates_for(self.config.dense_candidates, size)
         available = size if allowed is None else len(allowed)
-        after = allowed is not None and self.config.filters_after(size, available / size)
-        if after:
-            n = min(size, math.ceil(wanted * size / available * self.config.post_filter_margin))
-            where = None
-        else:
-            n, where = min(wanted, available), filtering.chroma_where(filters)
-        # Vectors not (or no longer) live in this build — an update under way or
-        # interrupted — may take places in Chroma's top n; ask for that many more.
-        result = self._query(query_embeddings=[vector.tolist()], n_results=n + self._stale, where=where,
-                             include=["distances"])
-        live = []
-        for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
-            position = self._current(chroma_id)
-            if position is not None:
-                live.append((position, 1.0 - float(distance)))
-        if after:
-            found = np.fromiter((position for position, _ in live), dtype=allowed.dtype, count=len(live))
-            inside = np.searchsorted(allowed, found)
-            keep = (inside < len(allowed)) & (allowed[np.minimum(inside, len(allowed) - 1)] == found)
-            live = [pair for pair, kept in zip(live, keep) if kept][:wanted]
-        return live
-
-    def _query(self, **kwargs) -> dict:
-        """``collection.query``, reopening local Chroma files that another process wrote meanwhile.
-
-        A local Chroma handle keeps its nearest-neighbour graph in memory; once
-        ``labstories index`` (another process) adds vectors, filtered queries on
-        the old handle fail with "Error finding id". A fresh handle sees the
-        files as they are now; this build's vectors are all still there (a build
-        never overwrites or deletes what the live build points at), and vectors
-        of the build being written are skipped by :meth:`_current`.
-        """
-        collection = self.collection
-        try:
-            return collection.query(**kwargs)
-        except Exception:
-            if self.settings.chroma_url or isinstance(collection, vectors.ExactVectors):
-                raise
-        return self._reopen(collection).query(**kwargs)
-
-    def _reopen(self, failed):
-        with self._reopening:
-            if self.collection is failed:  # not already reopened by another thread
-                client = store.open_client(Path(self.settings.data_dir))
-                self.collection = store.get_collection(client, self.state.manifest.collection)
-                self._stale = max(0, self.collection.count() - len(self.state.passages))
-            return self.collection
-
-    def _current(self, chroma_id: str) -> int | None:
-        """Position of a stored vector in this build, or None for a stale one."""
-        passage_id, _, digest = chroma_id.rpartition("~")
-        position = self._position.get(passage_id)
-        if position is None:
-            return None
-        story = self.state.passages[position].story
-        return position if self.state.manifest.stories.get(story) == digest else None
+        if not (allowed is not None and self.config.filters_after(size, available / size)):
+            return self.vectors.nearest(vector, min(wanted, available), allowed, filtering.chroma_where(filters))
+        n = min(size, math.ceil(wanted * size / available * self.config.post_filter_margin))
+        live = self.vectors.nearest(vector, n)
+        found = np.fromiter((position for position, _ in live), dtype=allowed.dtype, count=len(live))
+        inside = np.searchsorted(allowed, found)
+        keep = (inside < len(allowed)) & (allowed[np.minimum(inside, len(allowed) - 1)] == found)
+        return [pair for pair, kept in zip(live, keep) if kept][:wanted]
 
     def _keyword(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """(passage position, BM25), best first, among the allowed positions only."""
@@ -311,7 +261,7 @@ class StoryIndex:
         return [(int(positions[i]), float(scores[i])) for i in keep]
 
     def _hit(self, passage: Passage, score: float, stems: set[str], cosine: float | None = None) -> Hit:
-        story = self.state.stories[passage.story]
+        story = self.state.stories[passage.doc]
         section = next(s for s in story.sections if s.start == passage.section_start)
         at, interpolated = moment(passage, self.speaking_rate.median)
         if section.end is not None and at >= section.end:  # inline times out of order: stay in the section
@@ -341,26 +291,3 @@ def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
     else:
         chosen = np.arange(len(scores))
     return chosen[np.lexsort((chosen, -scores[chosen]))]
-
-
-def _open_vectors(settings: Settings, state: IndexState, source):
-    """Chroma's collection, checked against the build; on a local folder Chroma cannot
-    write (it writes even to read), the build's own memory-mapped vectors searched
-    exactly (see :mod:`index.vectors`)."""
-    data_dir = Path(settings.data_dir)
-    if settings.chroma_url or vectors.writable(data_dir / "chroma"):
-        client = store.open_client(data_dir, settings.chroma_url)
-        collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
-        hashes = state.manifest.stories
-        store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.story]) for p in state.passages},
-                            source.vectors_at())
-        return collection
-    matrix = vectors.load(build_dir(data_dir, state.manifest.build))
-    if matrix is None or len(matrix) != len(state.passages):
-        raise StoreError("unwritable", detail=f"the index in {data_dir} is read-only and was built without "
-                                              "its own copy of the vectors")
-    hashes = state.manifest.stories
-    ids = [store.chroma_id(p.id, hashes.get(p.story, "")) for p in state.passages]
-    stories = state.stories
-    metadata = [{**{kind: getattr(stories[p.story], kind) for kind in STORY_KINDS}, **p.tags} for p in state.passages]
-    return vectors.ExactVectors(matrix, ids, metadata)

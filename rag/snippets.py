@@ -8,9 +8,7 @@ escapes the text and wraps the spans.
 from __future__ import annotations
 
 
-from labstories.index.keyword import first_stems, stems_of, tokenize
-from labstories.index.passages import split_sentences
-from labstories.index.vocabulary import WORD
+from labstories.index.text import WORD, first_stems, split_sentences, stems_of, tokenize
 
 
 #: Question words that BM25 may keep but that are noise when marked in a passage.

@@ -54,8 +54,7 @@ def assess(index, query: str, filters: Filters, hits: list[Hit]) -> MatchStrengt
         return strength
     strength.filtered_out = True
     for relax in index.relaxations(filters):
-        others = Filters(**{kind: values for kind, values in filters.items() if kind != relax.kind})
-        if relax.passages and is_strong(index.search(query, others, TOP)):
+        if relax.passages and is_strong(index.search(query, filters.without(relax.kind), TOP)):
             strength.blamed.append(relax)
     return strength
 

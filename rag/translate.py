@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from labstories.index.vocabulary import SPOKEN_WORD as _WORD
+from labstories.index.text import SPOKEN_WORD as _WORD, fold, stemmer
 
 LANGUAGES = {"fr": "french", "es": "spanish"}
 
@@ -28,17 +27,6 @@ class Translation:
     language: str      # "en", "fr" or "es"
     text: str          # the English rendering (the query itself when English)
     unknown: tuple[str, ...] = ()
-
-
-def fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=None)
-def _stemmer(language: str):
-    import Stemmer
-
-    return Stemmer.Stemmer(LANGUAGES[language])
 
 
 #: Function words the stock lists lack (accents folded).
@@ -79,7 +67,7 @@ def _glossary() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
 
 
 def _stem(language: str, word: str) -> str:
-    return fold(_stemmer(language).stemWord(word.lower()))
+    return fold(stemmer(LANGUAGES[language]).stemWord(word.lower()))  # this thread's stemmer
 
 
 def detect_language(text: str) -> str:

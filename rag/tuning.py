@@ -30,7 +30,7 @@ class Fit:
 def _ranked(index, found, config, starts, depth=10) -> list[str]:
     keys = [key for key, _ in index.rank(found, config)[:depth]]
     # Map each shown passage's start to its section, exactly as `eval` does for hits.
-    return [section_of(index.state.passages[found.best_window[key]].story,
+    return [section_of(index.state.passages[found.best_window[key]].doc,
                        index.state.passages[found.best_window[key]].start, starts) for key in keys]
 
 

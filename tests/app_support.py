@@ -120,10 +120,6 @@ def app_url(app_index):
         yield url
 
 
-#: The /chat endpoint's filter inputs, in the order the app declares them (the API's contract).
-FILTER_ORDER = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
-
-
 @pytest.fixture
 def client(app_url):
     from gradio_client import Client
@@ -131,9 +127,16 @@ def client(app_url):
     return Client(app_url + "/", verbose=False)
 
 
-def chat(client, message, history=(), **filters):
-    """One message through /chat with the given filters (by kind); returns the endpoint's outputs."""
-    return client.predict(message, list(history), *[filters.get(kind, []) for kind in FILTER_ORDER], api_name="/chat")
+def chat(client, message, history=(), *, filters=None, conversation=None, **by_kind):
+    """One message through /chat; returns its outputs ``(message box, history, filters, conversation, link)``.
+
+    ``filters`` is the mapping the endpoint takes (``{kind: [values]}``); keyword
+    arguments by kind add to it (``country=["Peru"]``). ``conversation`` is what an
+    earlier call returned; without it the endpoint's default is used (the server's
+    session carries the conversation)."""
+    mapping = {**(filters or {}), **by_kind}
+    args = [message, list(history), mapping] + ([conversation] if conversation is not None else [])
+    return client.predict(*args, api_name="/chat")
 
 
 def last_text(history) -> str:

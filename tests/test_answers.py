@@ -7,7 +7,7 @@ import pytest
 
 from labstories.index.passages import Chunking, section_passages
 from labstories.index.records import Paragraph, Passage, Section, Story
-from labstories.rag.grouping import group_by_story, page_of
+from labstories.rag.answer import group_by_story, page_of
 from labstories.rag.links import absolute, base_url
 from labstories.rag.moments import moment, speaking_rate
 from labstories.rag.records import Filters, Hit
@@ -26,7 +26,7 @@ def _count(texts: list[str]) -> list[int]:
 
 
 def _passage(**fields) -> Passage:
-    base = dict(id="S@60#0", story="S", section_start=60, start=60, text="t", embed_text="t", keyword_text="t")
+    base = dict(id="S@60#0", doc="S", section_start=60, start=60, text="t", embed_text="t", keyword_text="t")
     return Passage(**(base | fields))
 
 
@@ -35,7 +35,8 @@ def test_passages_record_their_words_from_the_last_known_time():
     section = Section(60, 160, "What happened?", [
         Paragraph(_words("Alpha") + " " + _words("Bravo")), Paragraph(_words("Charlie")),
         Paragraph(_words("Delta"), start=120)])
-    story = Story("S", "Title", "", None, "Peru", "South America", "Explorer", "PER", sections=[section])
+    story = Story(id="S", title="Title", countries=["Peru"], continents=["South America"], role="Explorer", iso3="PER",
+                  sections=[section])
     passages = section_passages(story, section, _count, Chunking(window_tokens=32, overlap_tokens=0))
     got = [(p.text.split()[0], p.start, p.words_before, p.span_words, p.span_end) for p in passages]
     assert got == [("Alpha", 60, 0, 60, 120), ("Bravo", 60, 20, 60, 120), ("Charlie", 60, 40, 60, 120),
@@ -58,7 +59,7 @@ def test_moment_is_interpolated_by_words_and_backed_off():
 
 def test_speaking_rate_median_and_quartiles():
     def story(*sections):
-        return Story("S", "t", "", None, "", "", "", "", sections=list(sections))
+        return Story(id="S", title="t", sections=list(sections))
 
     sections = [Section(0, 10, "q", [Paragraph(" ".join(["w"] * n))]) for n in (10, 20, 30, 40, 50)]
     rate = speaking_rate([story(*sections, Section(50, None, "", [Paragraph("w w")]))])
@@ -102,11 +103,13 @@ def test_a_page_holds_five_labs():
 
 
 def test_about_counts_principles_and_tactics():
-    from labstories.ui.render import about, narrow_link
+    from labstories.rag import links
+    from labstories.rag.answer import about
 
     hits = [_hit("A", "Peru", 1), _hit("B", "Chile", 2), _hit("C", "Togo", 3)]
     assert about(hits) == [("principles", "Trust", 2), ("principles", "Empathy", 1)]
-    assert narrow_link("q", Filters(country=["Peru"]), "principles", "Trust") == "?q=q&principle=Trust&country=Peru"
+    narrowed = Filters(country=["Peru"]).add("principles", "Trust")
+    assert links.answer_link("q", narrowed) == "?q=q&principle=Trust&country=Peru"
 
 
 # -- easy to take away ----------------------------------------------------------------------

@@ -8,15 +8,15 @@ import httpx
 import pytest
 
 from app_support import app_index, app_url, audio_server, chat, client, last_text, running_app  # noqa: F401
-
-NO_FILTERS = [[]] * 7  # principles, tactics, tools, skills, country, continent, role
+from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 
 def test_chat_with_filters_returns_passages_of_the_expected_story(client):  # noqa: F811
-    textbox, history, principles, *_, link = chat(client, "how did they earn the trust of beekeepers?",
-                                                   principles=["Trust"])
+    textbox, history, filters, conversation, link = chat(client, "how did they earn the trust of beekeepers?",
+                                                         principles=["Trust"])
     answer = last_text(history)
-    assert textbox == "" and principles == ["Trust"]
+    assert textbox == "" and filters == {kind: (["Trust"] if kind == "principles" else []) for kind in FILTER_KINDS}
+    assert conversation["query"] == "how did they earn the trust of beekeepers?"
     assert "?story=SolutionMappers_AUD&amp;t=132" in answer
     assert "principle <b>Trust</b>" in answer and "ls-hit" in answer
     assert "Explorer_NOA" not in answer  # its passages are not tagged Trust
@@ -25,9 +25,9 @@ def test_chat_with_filters_returns_passages_of_the_expected_story(client):  # no
 
 def test_follow_up_keeps_the_question_and_adds_a_visible_filter(client):  # noqa: F811
     _, history, *_ = chat(client, "how did villages repair water wells?")
-    _, history, *values, link = chat(client, "only in Lemuria", history)
+    _, history, filters, _, link = chat(client, "only in Lemuria", history)
     answer = last_text(history)
-    assert values[4] == ["Lemuria"]  # the country dropdown now shows the filter
+    assert filters["country"] == ["Lemuria"]  # the country dropdown now shows the filter
     assert "Refining the previous question" in answer and "Explorer_NOA" in answer
     assert "SolutionMappers_AUD" not in answer
     assert "country=Lemuria" in link and "q=how+did+villages" in link
@@ -41,6 +41,35 @@ def test_more_pages_through_the_retrieved_passages(client):  # noqa: F811
     assert "Showing 6–" in last_text(history) or "That was all" in last_text(history)
 
 
+def test_the_filters_are_one_mapping_checked_as_the_panel_is(client):  # noqa: F811
+    """One string for one value, a kind's URL name or alias as key; unknown kinds and values
+    dropped with a note; anything but a mapping is no filters, with a note."""
+    kinds = {kind.name: kind for kind in KINDS}
+    _, history, filters, _, link = chat(client, "how did they earn the trust of beekeepers?",
+                                        filters={kinds["principles"].param: "trust", "colour": ["red"],
+                                                 "country": ["Atlantis", "Nowhere"]})
+    answer = last_text(history)
+    assert filters["principles"] == ["Trust"] and filters["country"] == ["Atlantis"]
+    assert "Ignored the filter kind “colour”" in answer and "Nowhere" in answer and "ls-hit" in answer
+    assert link.endswith("&principle=Trust&country=Atlantis")
+    _, history, filters, *_ = client.predict("beekeepers", [], ["Atlantis"], api_name="/chat")
+    assert "should be a mapping" in last_text(history) and not any(filters.values())
+
+
+def test_the_conversation_and_the_filters_may_be_left_out(client):  # noqa: F811
+    """gradio_client fills parameters left out with the components' defaults: no filters, and the
+    conversation the server keeps for the session."""
+    api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/chat"]
+    parameters = {p["parameter_name"]: p for p in api["parameters"]}
+    assert list(parameters) == ["message", "history", "filters", "conversation"]
+    assert parameters["filters"]["parameter_default"] == {} and parameters["conversation"]["parameter_default"] == {}
+    assert len(api["returns"]) == 5  # message box, history, filters, conversation, link
+    _, history, filters, conversation, link = client.predict("how did villages repair water wells?", api_name="/chat")
+    assert "Explorer_NOA" in last_text(history) and not any(filters.values())
+    _, history, filters, *_ = client.predict("only in Lemuria", history, api_name="/chat")
+    assert filters["country"] == ["Lemuria"] and "Refining the previous question" in last_text(history)
+
+
 def test_no_results_names_the_filters_and_suggests(client):  # noqa: F811
     _, history, *_ = chat(client, "beekeeping", country=["Lemuria"], principles=["Trust"])
     answer = last_text(history)
@@ -49,16 +78,17 @@ def test_no_results_names_the_filters_and_suggests(client):  # noqa: F811
 
 
 def test_answer_link_route_reruns_the_search(client):  # noqa: F811
-    history, *values, link, story = client.predict("?q=earn+trust+beekeepers&principle=trust&country=Atlantis",
-                                                         api_name="/open")
-    assert values[0] == ["Trust"] and values[4] == ["Atlantis"]
+    history, filters, conversation, link, story = client.predict(
+        "?q=earn+trust+beekeepers&principle=trust&country=Atlantis", api_name="/open")
+    assert filters["principles"] == ["Trust"] and filters["country"] == ["Atlantis"]
+    assert conversation["query"] == "earn trust beekeepers"
     assert "SolutionMappers_AUD" in last_text(history)
     assert link == "?q=earn+trust+beekeepers&principle=Trust&country=Atlantis"
     assert story == ""
 
 
 def test_story_route_opens_the_story_at_t(client):  # noqa: F811
-    history, *values, link, story = client.predict("?story=SolutionMappers_AUD&t=140", api_name="/open")
+    history, filters, conversation, link, story = client.predict("?story=SolutionMappers_AUD&t=140", api_name="/open")
     assert 'class="ls-section ls-current" id="ls-t-132"' in story
     assert "Beekeeping Cooperatives of Atlantis" in story
     assert link == "?story=SolutionMappers_AUD&t=140"
@@ -81,6 +111,22 @@ def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
                  "/gradio_api/file=../../../../etc/passwd"):
         response = httpx.get(app_url + path)
         assert response.status_code in (403, 404), path
+
+
+def test_the_css_and_the_script_are_static_files_the_app_serves(app_url):  # noqa: F811
+    """ui/static/app.css is inlined by Gradio; app.js is loaded by a head tag relative to the app's
+    root (so it works behind GRADIO_ROOT_PATH) and is the one file of ui/static/ the app serves."""
+    import re
+
+    from labstories.ui.assets import SCRIPT, STYLESHEET
+
+    config = httpx.get(app_url + "/config").json()
+    assert STYLESHEET.read_text("utf-8") in config["css"]
+    src = re.fullmatch(r'<script src="(gradio_api/file=[^"?]+\?v=\w+)"></script>', config["head"]).group(1)
+    script = httpx.get(f"{app_url}/{src}")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert script.text == SCRIPT.read_text("utf-8")
+    assert httpx.get(f"{app_url}/gradio_api/file={STYLESHEET}").status_code == 403  # only the script is served
 
 
 def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa: F811
@@ -128,11 +174,11 @@ def test_corpus_chat_with_filters_finds_the_migrants_story(corpus_app_url):
     from gradio_client import Client
 
     corpus_client = Client(corpus_app_url + "/", verbose=False)
-    _, history, *values, link = chat(corpus_client, "how did labs build belonging with migrants?",
-                                      continent=["South America"])
+    _, history, filters, _, link = chat(corpus_client, "how did labs build belonging with migrants?",
+                                        continent=["South America"])
     answer = last_text(history)
     assert "?story=SolutionMappers_PER&amp;t=" in answer.split('class="ls-hit"')[1]  # the first passage
     assert "continent <b>South America</b>" in answer
-    _, history, *values, link = chat(corpus_client, "more from Peru", history)
-    assert values[4] == ["Peru"] and values[5] == [] and "country=Peru" in link
+    _, history, filters, _, link = chat(corpus_client, "more from Peru", history)
+    assert filters["country"] == ["Peru"] and filters["continent"] == [] and "country=Peru" in link
     assert "Refining the previous question" in last_text(history)

@@ -133,7 +133,8 @@ def test_non_web_audio_never_becomes_a_link():
 
 
 def test_story_html_marks_the_section_at_t_and_escapes():
-    story = Story("S_ONE", EVIL, EVIL, "javascript:alert(1)", EVIL, "Africa", "Explorer", "ONE", sections=[
+    story = Story(id="S_ONE", title=EVIL, summary=EVIL, links={"audio": "javascript:alert(1)"}, countries=[EVIL],
+                  continents=["Africa"], role="Explorer", iso3="ONE", sections=[
         Section(0, 60, EVIL, [Paragraph(EVIL, {"principles": [EVIL]})]),
         Section(60, None, "Second?", [Paragraph("text", start=75)]),
     ])
@@ -146,7 +147,9 @@ def test_story_html_marks_the_section_at_t_and_escapes():
 def test_empty_answer_names_the_filters_and_suggestions():
     from labstories.rag.filters import Relaxation
 
-    answer = render.Answer("q <b>", Filters(country=["Peru"], continent=["Africa"]), [], relaxations=[
+    from labstories.rag.answer import Answer
+
+    answer = Answer("q <b>", Filters(country=["Peru"], continent=["Africa"]), [], relaxations=[
         Relaxation("continent", ["Africa"], 12, [("South America", 12)])])
     markup = render.answer_html(answer)
     assert "No passages match" in markup and "country <b>Peru</b>" in markup
@@ -203,3 +206,43 @@ def test_the_heap_trimmer_returns_memory_until_stopped():
     trimmer.stop()
     trimmer._thread.join(1)
     assert len(calls) >= 3 and set(calls) <= {0, 1} and not trimmer._thread.is_alive()
+
+
+# -- ui.assets: the static files and the panel's callbacks -------------------------------------
+def test_the_panel_callbacks_are_generated_from_the_kinds():
+    import json
+
+    from labstories.index.vocabulary import FILTER_KINDS
+    from labstories.ui.assets import PANEL_JS, SHOW_JS, panel_js, show_js
+
+    assert json.dumps(list(FILTER_KINDS)) in PANEL_JS and json.dumps(list(FILTER_KINDS)) in SHOW_JS
+    for kinds in (("only",), ("b", "a", "c")):
+        assert json.dumps(list(kinds)) in panel_js(kinds) and json.dumps(list(kinds)) in show_js(kinds)
+    assert "\n" not in PANEL_JS + SHOW_JS  # one-liners
+
+
+def test_the_css_and_the_script_are_package_files_loaded_relative_to_the_app_root():
+    import fnmatch
+    import re
+    import tomllib
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    from labstories.ui.assets import HEAD, SCRIPT, STATIC, STYLESHEET
+
+    assert STYLESHEET.parent == SCRIPT.parent == STATIC and ".ls-answer" in STYLESHEET.read_text("utf-8")
+    assert "window.lsSync" in SCRIPT.read_text("utf-8") and "</script>" not in SCRIPT.read_text("utf-8")  # plain JS
+    src = re.fullmatch(r'<script src="([^"]+)"></script>', HEAD).group(1)
+    assert src.startswith("gradio_api/file=") and unquote(src.split("=", 1)[1].split("?v=")[0]) == str(SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"]
+    for path in (STYLESHEET, SCRIPT):
+        assert any(fnmatch.fnmatch(path.relative_to(STATIC.parent).as_posix(), p) for p in patterns["labstories.ui"])
+
+
+def test_an_answer_carries_no_state_in_its_markup():
+    """The conversation travels as data (ui/app.py), not as attributes of the answer's HTML."""
+    from labstories.rag.answer import Answer, StoryGroup
+
+    markup = render.answer_html(Answer("trust", Filters(country=["Peru"]), [StoryGroup(1, [_hit()])], 1, 1, 1, 1))
+    assert "ls-hit" in markup and "data-" not in markup

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -176,3 +177,150 @@ def test_xss_story_renders_inert(page, app_url):  # noqa: F811
     })""")
     assert inert == {"flag": "undefined", "scripts": 0, "handlers": 0, "badLinks": 0}
     assert page.dialogs == []
+
+
+# -- the page's state travels as data: the filters mapping, the conversation, the static files --------
+@pytest.fixture(scope="module")
+def own_app(app_index):  # noqa: F811
+    """An app of this module's own (its sessions can be dropped): (demo, url)."""
+    from app_support import free_port
+    from labstories.ui.app import launch
+
+    port = free_port()
+    demo = launch(app_index, "127.0.0.1", port, block=False)
+    try:
+        yield demo, f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+def _pick(page, kind: str, value: str) -> None:
+    """Choose ``value`` in the panel's dropdown for ``kind`` with the keyboard, as a user does."""
+    page.locator(f"#ls-f-{kind} input").click()
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
+def test_a_filter_chosen_just_before_enter_is_the_one_asked_with(page, app_url):  # noqa: F811
+    """The dropdowns write the filters mapping in the browser, at once: no round trip can lose a
+    choice made an instant before the question is sent."""
+    page.goto(app_url + "/")
+    page.locator("#ls-msg textarea").fill("how did they earn the trust of the beekeeping cooperatives?")
+    _pick(page, "country", "Lemuria")
+    page.evaluate("document.querySelector('#ls-msg textarea').focus()")  # and straight on: send
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#ls-chat .ls-answer .ls-lead", timeout=30_000)
+    lead = page.locator("#ls-chat .ls-lead").last.inner_text()
+    assert "country Lemuria" in lead and "Atlantis" not in page.locator("#ls-chat .ls-answer").last.inner_text()
+    page.wait_for_function("location.search.includes('country=Lemuria')")
+    assert "Lemuria" in page.locator("#ls-f-country").inner_text()
+    # Clear empties the panel and the mapping together: the next question has no filters.
+    page.locator("#ls-clear").click()
+    page.wait_for_function("!location.search.includes('country=')")
+    assert "Lemuria" not in page.locator("#ls-f-country").inner_text()
+    box = page.locator("#ls-msg textarea")
+    box.fill("how did they earn the trust of the beekeeping cooperatives?")
+    box.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#ls-chat .ls-answer').length >= 2", timeout=30_000)
+    assert "(no filters)" in page.locator("#ls-chat .ls-lead").last.inner_text()
+
+
+def test_a_tab_whose_session_the_server_dropped_carries_on(page, own_app):
+    """The server keeps SESSIONS sessions; the page holds its conversation and sends it back, so
+    a follow-up, "More stories" and a typed filter's scope survive the server forgetting it."""
+    demo, url = own_app
+    page.goto(url + "/")
+    box = page.locator("#ls-msg textarea")
+    box.fill("zebra crossings beekeeping wells")
+    box.press("Enter")
+    page.wait_for_selector("#ls-chat .ls-answer .ls-lead", timeout=30_000)
+    assert "Showing 1–5" in page.locator("#ls-chat .ls-lead").last.inner_text()
+    demo.state_holder.session_data.clear()  # what SESSIONS does to a tab left idle
+    page.locator("#ls-more").click()
+    page.wait_for_function("document.querySelectorAll('#ls-chat .ls-answer').length >= 2", timeout=30_000)
+    assert "Showing 6–" in page.locator("#ls-chat .ls-answer").last.inner_text()
+    demo.state_holder.session_data.clear()
+    box.fill("only in Lemuria")
+    box.press("Enter")
+    page.wait_for_function("location.search.includes('country=Lemuria')", timeout=30_000)
+    last = page.locator("#ls-chat .ls-answer").last.inner_text()
+    assert "Refining the previous question “zebra crossings beekeeping wells”" in last
+    assert "Lemuria" in page.locator("#ls-f-country").inner_text()
+    demo.state_holder.session_data.clear()
+    box.fill("how did they earn the trust of the beekeeping cooperatives?")  # a new question: Lemuria was typed
+    box.press("Enter")
+    page.wait_for_function("location.search.includes('beekeeping+cooperatives')", timeout=30_000)
+    assert "country=" not in page.url and "(no filters)" in page.locator("#ls-chat .ls-lead").last.inner_text()
+    assert page.evaluate("document.querySelectorAll('#ls-chat [data-link], #ls-chat [data-shown]').length") == 0
+
+
+class _PrefixProxy(BaseHTTPRequestHandler):
+    """A reverse proxy that serves the app under ``prefix``, as nginx's ``location /prefix/`` does."""
+
+    upstream, prefix = "", ""
+
+    def _forward(self):
+        import httpx
+
+        if not self.path.startswith(self.prefix + "/"):
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "accept-encoding")}
+        try:
+            with httpx.Client(timeout=None) as http, http.stream(
+                    self.command, self.upstream + self.path[len(self.prefix):], headers=headers, content=body) as reply:
+                self.send_response(reply.status_code)
+                for name, value in reply.headers.items():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length", "content-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Connection", "close")  # HTTP/1.0: the body (SSE too) ends when the proxy closes
+                self.end_headers()
+                for chunk in reply.iter_bytes():
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    do_GET = do_POST = do_HEAD = _forward
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_app_works_behind_a_sub_path(browser, app_index, monkeypatch):  # noqa: F811
+    """GRADIO_ROOT_PATH=/labstories behind a proxy: the page, its CSS, its script (a head tag
+    relative to the app's root) and the API all come through the prefix."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from app_support import free_port
+    from labstories.ui.app import launch
+
+    monkeypatch.setenv("GRADIO_ROOT_PATH", "/labstories")
+    port = free_port()
+    demo = launch(app_index, "127.0.0.1", port, block=False)
+    handler = type("Proxy", (_PrefixProxy,), {"upstream": f"http://127.0.0.1:{port}", "prefix": "/labstories"})
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    front = f"http://127.0.0.1:{proxy.server_address[1]}/labstories"
+    try:
+        with watched_page(browser) as page:
+            scripts = []
+            page.on("response", lambda r: "app.js" in r.url and scripts.append((r.url, r.status)))
+            page.goto(front + "/?q=how+did+they+earn+the+trust+of+beekeepers&principle=Trust")
+            page.wait_for_selector("#ls-chat .ls-hit", timeout=30_000)
+            page.wait_for_function("typeof window.lsSync === 'function'")
+            [(script, status)] = scripts
+            assert script.startswith(front + "/gradio_api/file=") and status == 200
+            assert page.evaluate("getComputedStyle(document.querySelector('#ls-chat .ls-title')).fontWeight") == "600"
+            box = page.locator("#ls-msg textarea")
+            box.fill("only in Atlantis")
+            box.press("Enter")
+            page.wait_for_function("location.search.includes('country=Atlantis')", timeout=30_000)
+            assert page.url.startswith(front + "/?q=how+did+they+earn") and "principle=Trust" in page.url
+            assert "Refining the previous question" in page.locator("#ls-chat .ls-answer").last.inner_text()
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        demo.close()

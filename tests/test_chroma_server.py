@@ -55,7 +55,7 @@ def test_index_and_search_through_a_chroma_server(chroma_url, mini_corpus_dir, e
     assert not (tmp_path / "data" / "chroma").exists()  # vectors live in the server, not in local files
 
     index = StoryIndex.open(settings, embedder=embedder)
-    assert index.collection.count() == report.passages
+    assert index.vectors.count() == report.passages
     story = next(iter(index.state.stories.values()))
     first_words = " ".join(story.sections[-1].text.split()[:12]) or story.title
     hits = index.search(first_words, k=3)

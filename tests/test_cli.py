@@ -142,7 +142,9 @@ def test_search_without_matches_says_so(capsys, mini_dir, use_session_model):
     code, out, _ = run(capsys, "search", "anything", "--country", "Eswatini", "--principle", "Trust",
                        "--data-dir", mini_dir)
     assert code == 0
-    assert out == "No passages match 'anything' (principles: Trust; country: Eswatini). Try removing a filter.\n"
+    assert out == ("No passages match 'anything' (principles: Trust; country: Eswatini). Try removing a filter.\n"
+                   "  remove country Eswatini: 4 passages match the other filters\n"
+                   "  remove principle Trust: 1 passage matches the other filters\n")
 
 
 def test_search_json_lines_parse(capsys, mini_dir, use_session_model):

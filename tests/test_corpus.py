@@ -65,7 +65,7 @@ def test_counts(state, corpus_index):
     assert len(state.stories) == 80
     assert len(all_sections(state)) == 954
     assert len(state.glossary) == 187
-    assert corpus_index.collection.count() == len(state.passages)
+    assert corpus_index.vectors.count() == len(state.passages)
 
 
 def test_section_keys_are_unique(state):
@@ -148,7 +148,7 @@ def test_every_passage_fits_the_model(state, embedder):
 
 
 def test_every_non_empty_section_has_passages_and_empty_ones_none(state):
-    covered = Counter(f"{p.story}@{p.section_start}" for p in state.passages)
+    covered = Counter(f"{p.doc}@{p.section_start}" for p in state.passages)
     for story, section in all_sections(state):
         key = story.section_key(section)
         assert (covered[key] > 0) == bool(section.paragraphs), key
@@ -156,13 +156,13 @@ def test_every_non_empty_section_has_passages_and_empty_ones_none(state):
 
 def test_long_sections_are_split_into_windows_that_keep_the_section_start(state):
     # SolutionMappers_ZMB@0 is one answer of about 10,000 characters
-    zmb = [p for p in state.passages if p.story == "SolutionMappers_ZMB" and p.section_start == 0]
+    zmb = [p for p in state.passages if p.doc == "SolutionMappers_ZMB" and p.section_start == 0]
     assert len(next(x for x in state.stories["SolutionMappers_ZMB"].sections if x.start == 0).text) > 9000
     assert len(zmb) >= 10
     assert [p.window for p in zmb] == list(range(len(zmb)))
     by_section: dict[str, list] = {}
     for p in state.passages:
-        by_section.setdefault(f"{p.story}@{p.section_start}", []).append(p)
+        by_section.setdefault(f"{p.doc}@{p.section_start}", []).append(p)
     split = {key: ps for key, ps in by_section.items() if len(ps) > 1}
     assert len(split) > 100
     for key, ps in split.items():

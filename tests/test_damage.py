@@ -29,7 +29,7 @@ QUESTIONS = ("how did experimenters run pilots with small budgets?", "how did th
 #: Every file (or folder) a local data folder holds; a test checks that the list is complete.
 PATTERNS = (
     "manifest.json",
-    "builds/*/stories.json", "builds/*/glossary.json", "builds/*/passages.json", "builds/*/vectors.npy",
+    "builds/*/documents.json", "builds/*/glossary.json", "builds/*/passages.json", "builds/*/vectors.npy",
     "builds/*/keyword/params.index.json", "builds/*/keyword/vocab.index.json",
     "builds/*/keyword/data.csc.index.npy", "builds/*/keyword/indices.csc.index.npy",
     "builds/*/keyword/indptr.csc.index.npy",
@@ -45,7 +45,7 @@ CASES = [(pattern, how) for pattern in PATTERNS for how in ("delete", "truncate"
 def snapshot(settings: Settings, embedder) -> dict:
     """What must come out equal: records, vectors by id, and the top hits."""
     index = StoryIndex.open(settings, embedder=embedder)
-    stored = index.collection.get(include=["embeddings"])
+    stored = index.vectors.collection.get(include=["embeddings"])
     return {
         "stories": {k: asdict(v) for k, v in index.state.stories.items()},
         "glossary": {k: asdict(v) for k, v in index.state.glossary.items()},
@@ -180,7 +180,7 @@ def test_a_lost_nearest_neighbour_graph_is_detected_and_rebuilt(clean, embedder,
     vectors = np.random.default_rng(7).normal(size=(1100, 384)).astype("float32")
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     store.add_batches(collection, [f"extra-{i}~0" for i in range(1100)], vectors.tolist(), ["extra"] * 1100,
-                      [{"story": "extra"}] * 1100, batch_size=500)
+                      [{"doc": "extra"}] * 1100, batch_size=500)
     del collection
     [segment] = [p for p in (data / "chroma").iterdir() if p.is_dir() and (p / "data_level0.bin").exists()]
     shutil.rmtree(segment)

@@ -8,8 +8,8 @@ import itertools
 import numpy as np
 import pytest
 
-from labstories.index.keyword import tokenize
 from labstories.index.records import TAG_KINDS
+from labstories.index.text import tokenize
 from labstories.rag import Filters, RetrievalConfig
 from labstories.rag.filterindex import KindIndex
 from labstories.rag.filters import passage_mask
@@ -56,7 +56,7 @@ def test_value_counts_match_a_count_over_passages(mini_index, filters):
     for kind in ("principles", "tools", "country", "role"):
         expected: dict[str, int] = {}
         for passage, kept in zip(passages, keep):
-            values = passage.tags[kind] if kind in TAG_KINDS else [getattr(stories[passage.story], kind)]
+            values = passage.tags[kind] if kind in TAG_KINDS else [getattr(stories[passage.doc], kind)]
             for value in set(values) if kept else ():
                 expected[value] = expected.get(value, 0) + 1
         assert mini_index.filter_index.value_counts(kind, filters) == expected
@@ -80,7 +80,7 @@ def test_relaxations_count_what_dropping_each_filter_gives(mini_index):
         keep = passage_mask(other, passages, stories)
         assert found[kind].passages == int(keep.sum())
         values = [v for p, k in zip(passages, keep) if k
-                  for v in (p.tags[kind] if kind in TAG_KINDS else [stories[p.story].country])]
+                  for v in (p.tags[kind] if kind in TAG_KINDS else [stories[p.doc].country])]
         best = sorted({v: values.count(v) for v in values}.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         assert found[kind].alternatives == best
 
@@ -142,7 +142,7 @@ def test_filtering_after_the_query_finds_what_filtering_in_chroma_finds(corpus_i
     def dense(**knobs):
         # the corpus counts as large; fewer candidates than allowed passages, so the cut is tested too
         config = replace(corpus_index.config, reference_size=100, dense_candidates=40, **knobs)
-        index = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.collection, corpus_index.embedder,
+        index = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.vectors, corpus_index.embedder,
                            config)
         return index._dense(question, chosen, allowed)
 

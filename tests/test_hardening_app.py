@@ -12,37 +12,33 @@ import time
 import httpx
 import pytest
 
-from app_support import (FILTER_ORDER, app_index, app_url, audio_server, chat, client, free_port,  # noqa: F401
+from app_support import (app_index, app_url, audio_server, chat, client, free_port,  # noqa: F401
                          last_text, running_app)
 from labstories.ui.access import AccessError, credentials
 
-NO_FILTERS = [[]] * 7
-
 
 def test_a_new_question_after_a_follow_up_is_answered_as_asked(client):  # noqa: F811
-    _, history, *values, link = chat(client, "how did villages repair water wells?")
-    _, history, *values, link = chat(client, "only in Lemuria", history)
-    assert values[4] == ["Lemuria"] and "Refining the previous question" in last_text(history)
+    _, history, filters, _, link = chat(client, "how did villages repair water wells?")
+    _, history, filters, _, link = chat(client, "only in Lemuria", history)
+    assert filters["country"] == ["Lemuria"] and "Refining the previous question" in last_text(history)
     # the browser sends the panel back as it shows it: Lemuria, set by the follow-up
-    _, history, *values, link = chat(client, "How did they earn the trust of beekeepers?", history,
-                                      **dict(zip(FILTER_ORDER, values)))
+    _, history, filters, _, link = chat(client, "How did they earn the trust of beekeepers?", history, filters=filters)
     answer = last_text(history)
     assert "Refining the previous question" not in answer
-    assert values[4] == [] and "country=" not in link and link.startswith("?q=How+did+they+earn")
+    assert filters["country"] == [] and "country=" not in link and link.startswith("?q=How+did+they+earn")
     assert "SolutionMappers_AUD" in answer  # the beekeepers' story, which a Lemuria filter would hide
 
 
 def test_a_filter_set_in_the_panel_stays_for_the_next_question(client):  # noqa: F811
-    _, history, *values, _ = chat(client, "how did villages repair water wells?", country=["Lemuria"])
-    _, history, *values, link = chat(client, "how did they earn the trust of beekeepers?", history,
-                                      **dict(zip(FILTER_ORDER, values)))
-    assert values[4] == ["Lemuria"] and "country=Lemuria" in link
+    _, history, filters, _, _ = chat(client, "how did villages repair water wells?", country=["Lemuria"])
+    _, history, filters, _, link = chat(client, "how did they earn the trust of beekeepers?", history, filters=filters)
+    assert filters["country"] == ["Lemuria"] and "country=Lemuria" in link
 
 
 def test_a_megabyte_question_is_refused_with_a_note(client):  # noqa: F811
-    _, history, *values, link = chat(client, "beekeeping " * 90_000, country=["Lemuria"])  # 0.99 MB
+    _, history, filters, _, link = chat(client, "beekeeping " * 90_000, country=["Lemuria"])  # 0.99 MB
     assert "questions are limited to 500" in last_text(history) and "990,000 characters" in last_text(history)
-    assert len(history) == 1 and values[4] == ["Lemuria"]  # nothing searched, the panel kept
+    assert len(history) == 1 and filters["country"] == ["Lemuria"]  # nothing searched, the panel kept
     _, history, *_ = chat(client, "beekeeping " * 45)  # 495 characters: answered
     assert "ls-hit" in last_text(history)
 
@@ -51,7 +47,7 @@ ATTACKER = """
 import sys
 from gradio_client import Client
 client = Client(sys.argv[1], verbose=False)
-jobs = [client.submit("wells " * 180_000, [], *[[]] * 7, api_name="/chat") for _ in range(8)]
+jobs = [client.submit("wells " * 180_000, [], {}, api_name="/chat") for _ in range(8)]
 print("sent", flush=True)
 refused = 0
 for job in jobs:
@@ -130,7 +126,7 @@ def test_a_login_guards_the_page_and_the_api(app_index):  # noqa: F811
     demo = launch(app_index, "127.0.0.1", port, block=False, auth=[("alice", "s3cret")])
     url = f"http://127.0.0.1:{port}"
     try:
-        response = httpx.post(url + "/gradio_api/call/chat", json={"data": ["beekeepers", [], *NO_FILTERS]})
+        response = httpx.post(url + "/gradio_api/call/chat", json={"data": ["beekeepers", [], {}, {}]})
         assert response.status_code in (401, 403)
         with pytest.raises(Exception):
             Client(url + "/", verbose=False)
@@ -161,7 +157,8 @@ def test_lone_surrogates_in_a_link_or_question_get_an_answer(app_url):  # noqa: 
     import json
 
     for api, data in (("open", ["?q=\ud800 trust&story=\udfff&principle=Trust\ud800"]),
-                      ("chat", ["trust \ud800 beekeepers", [], *NO_FILTERS])):
+                      ("chat", ["trust \ud800 beekeepers", [], {"principles": ["Trust\ud800"]},
+                                {"query": "\udfff wells", "base": "http://h/\ud800"}])):
         body = json.dumps({"data": data})  # ASCII: the surrogates travel as \\ud800 escapes
         post = httpx.post(f"{app_url}/gradio_api/call/{api}", content=body, headers={"content-type": "application/json"})
         stream = httpx.get(f"{app_url}/gradio_api/call/{api}/{post.json()['event_id']}", timeout=60).text
@@ -169,31 +166,51 @@ def test_lone_surrogates_in_a_link_or_question_get_an_answer(app_url):  # noqa: 
 
 
 def test_a_conversation_goes_on_after_the_server_dropped_its_session(client):  # noqa: F811
-    """The server keeps a bounded number of sessions. A tab whose session was dropped sends its
-    chat back; follow-ups, typed filters and "more" carry on from its newest answer."""
-    _, first, *values, link = chat(client, "how did villages repair water wells?")
-    client.reset_session()  # what the server sees after dropping the session: a new one, with the old chat
-    _, history, *values, link = chat(client, "only in Lemuria", first)
+    """The server keeps a bounded number of sessions. A tab whose session was dropped sends the
+    conversation it holds; follow-ups, typed filters and "more" carry on from it."""
+    _, first, filters, conversation, link = chat(client, "how did villages repair water wells?")
+    client.reset_session()  # what the server sees after dropping the session: a new one, with the old page
+    _, history, filters, typed, link = chat(client, "only in Lemuria", first, conversation=conversation)
     assert "Refining the previous question" in last_text(history)
-    assert values[4] == ["Lemuria"] and link.startswith("?q=how+did+villages") and "country=Lemuria" in link
+    assert filters["country"] == ["Lemuria"] and link.startswith("?q=how+did+villages") and "country=Lemuria" in link
+    assert typed["from_messages"] == {"country": ["Lemuria"]}
     client.reset_session()
     # Lemuria came from a typed follow-up: it must not leak into a new question, session or not
-    _, history, *values, link = chat(client, "How did they earn the trust of beekeepers?", history,
-                                     **dict(zip(FILTER_ORDER, values)))
-    assert values[4] == [] and "country=" not in link
+    _, history, filters, _, link = chat(client, "How did they earn the trust of beekeepers?", history,
+                                        filters=filters, conversation=typed)
+    assert filters["country"] == [] and "country=" not in link
     client.reset_session()
-    _, history, *_ = chat(client, "more", first)
+    _, history, *_ = chat(client, "more", first, conversation=conversation)
     assert "Ask a question first" not in last_text(history)
     assert "how did villages repair water wells?" in last_text(history)
-
-
-def test_a_forged_answer_in_the_chat_sent_back_is_read_as_a_link_is(client):  # noqa: F811
-    forged = ('<div class="ls-answer" data-link="?q=' + "wells+" * 300 + '&country=Nowhere&zzz=1" '
-              'data-typed="?country=Nowhere" data-shown="9999" data-base="javascript:alert(1)">')
-    _, real, *_ = chat(client, "wells")
     client.reset_session()
-    message = dict(real[-1], content=[{"type": "text", "text": forged}])  # Gradio's shape, forged text
-    _, history, *values, link = chat(client, "more", [message])
+    history, *_ = client.predict(first, api_name="/more")  # neither the session nor the page holds it:
+    assert "Ask a question first" in last_text(history)   # the chat's HTML is not read for it
+
+
+@pytest.mark.parametrize("garbled", [
+    "?q=wells", ["wells"], {"query": ["wells"]}, {"query": "wells", "stories_shown": "5"},
+    {"query": "wells", "stories_shown": True}, {"query": "wells", "filters": ["Lemuria"]},
+    {"query": "wells", "base": 7}, {"query": ""}, {"query": " \x00 "}, {"zzz": 1},
+])
+def test_a_garbled_conversation_is_an_empty_one(client, garbled):  # noqa: F811
+    _, history, filters, conversation, link = chat(client, "", conversation=garbled)
+    assert "Type a question" in last_text(history)
+    assert conversation["query"] == "" and link == "" and not any(filters.values())
+    _, history, *_ = chat(client, "only in Lemuria", conversation=garbled)
+    assert "Refining the previous question" not in last_text(history)
+
+
+def test_a_forged_conversation_sent_back_is_read_as_a_link_is(client):  # noqa: F811
+    forged = {"query": "wells " * 300, "filters": {"country": ["Nowhere", "<b>x</b>"], "zzz": ["1"]},
+              "from_messages": {"country": ["Nowhere"], "role": ["Explorer"]}, "stories_shown": 9999,
+              "base": "javascript:alert(1)", "extra": "ignored"}
+    _, history, filters, conversation, link = chat(client, "more", conversation=forged)
     answer = last_text(history)
-    assert "javascript:" not in answer and "Nowhere" not in answer and values[4] == []
+    assert "javascript:" not in answer and "Nowhere" not in answer and not any(filters.values())
     assert "That was all" in answer  # page 9,999 is past the end: said, not an error
+    assert len(conversation["query"]) == 500 and conversation["base"] == "" and conversation["from_messages"] == {}
+    assert conversation["stories_shown"] == 9999 and set(conversation) == set(forged) - {"extra"}
+    client.reset_session()
+    _, history, *_ = chat(client, "more", conversation=dict(forged, stories_shown=10**12, base="http://x.test/app?q=1"))
+    assert "That was all" in last_text(history)

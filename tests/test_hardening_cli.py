@@ -90,17 +90,31 @@ def test_search_answers_from_a_read_only_index_like_a_writable_one(tmp_path, min
 
 def test_exact_vectors_rank_like_chroma(monkeypatch, mini_settings, embedder):
     """The read-only path in-process: the same sections, in the same order, filters included."""
+    import numpy as np
+
     from labstories.index import vectors
     from labstories.rag import Filters
+    from labstories.rag.filters import chroma_where
+    from labstories.rag.vector_source import ChromaVectors, ExactVectors
 
     settings, _ = mini_settings
     chroma = StoryIndex.open(settings, embedder=embedder)
     monkeypatch.setattr(vectors, "writable", lambda path: False)
     exact = StoryIndex.open(settings, embedder=embedder)
-    assert isinstance(exact.collection, vectors.ExactVectors)
+    assert isinstance(exact.vectors, ExactVectors) and isinstance(chroma.vectors, ChromaVectors)
     for query, filters in (("trust of beekeepers", Filters()), ("savings", Filters(country=["South Sudan"])),
                            ("water wells", Filters(principles=["Trust"]))):
         assert [h.section for h in exact.search(query, filters, 8)] == [h.section for h in chroma.search(query, filters, 8)]
+        # the sources themselves: the same positions and cosines, the filter by position against Chroma's where
+        resolved = chroma.resolve(filters)
+        allowed, where = chroma.filter_index.positions(resolved), chroma_where(resolved)
+        vector = embedder.encode_query(query)
+        got, expected = exact.vectors.nearest(vector, 10, allowed, where), chroma.vectors.nearest(vector, 10, allowed, where)
+        matching = exact.vectors.count() if allowed is None else len(allowed)
+        assert [p for p, _ in got] == [p for p, _ in expected] and len(got) == min(10, matching)
+        assert np.allclose([c for _, c in got], [c for _, c in expected], atol=1e-4)
+    with pytest.raises(ValueError, match="by position"):
+        exact.vectors.nearest(vector, 3, where=where)
 
 
 def test_a_port_in_use_is_named_before_running_on_is_printed(capsys, tmp_path):

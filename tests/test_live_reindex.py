@@ -32,11 +32,10 @@ QUESTIONS = (  # unfiltered, filtered by the panel, filtered by the message's ow
     ("how did experimenters run pilots with small budgets?", {}),
     ("the quokka cooperative lending bicycles to midwives", {}),
 )
-KINDS = ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
 
 
 def ask(client, question: str, filters: dict) -> str:
-    _, history, *_ = client.predict(question, [], *[filters.get(k, []) for k in KINDS], api_name="/chat")
+    _, history, *_ = client.predict(question, [], filters, api_name="/chat")  # filters: {kind: [values]}
     content = history[-1]["content"]
     return "".join(b.get("text", "") for b in content if isinstance(b, dict)) if isinstance(content, list) else content
 

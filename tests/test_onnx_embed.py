@@ -59,15 +59,19 @@ def test_int8_indexing_still_embeds_queries_in_fp32(onnx_embedder, embedder):
     assert float(np.dot(onnx_embedder.encode_query(query), Embedder(query_backend="torch").encode_query(query))) > 0.99999
 
 
-def test_an_export_that_disagrees_with_torch_is_not_used(embedder, monkeypatch, capsys, tmp_path):
+def test_an_export_that_disagrees_with_torch_is_not_used(embedder, monkeypatch, capsys, caplog, tmp_path):
     from labstories.index import onnx_embed
+    from labstories.ui.cli import _show_library_warnings
+
+    _show_library_warnings()  # what `labstories` does first, so the library's warnings reach the terminal
 
     monkeypatch.setenv("LABSTORIES_CACHE", str(tmp_path))
     monkeypatch.setattr(onnx_embed, "QUERY_AGREEMENT", 1.5)  # no export can reach it
     queries = Embedder(query_backend="onnx")
     vector = queries.encode_query("trust")  # answered all the same, by torch
     assert queries._onnx_queries is None and vector.shape == (384,)
-    assert "ONNX queries unavailable" in capsys.readouterr().err
+    assert "ONNX queries unavailable" in caplog.text  # the library logs it…
+    assert "labstories: ONNX queries unavailable" in capsys.readouterr().err  # …and the CLI user sees it
     assert not list(tmp_path.rglob("*.onnx*"))  # nothing half-made or rejected is left for the next process
 
 

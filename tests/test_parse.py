@@ -14,7 +14,8 @@ import pytest
 
 from labstories.index import ParseError, parse_story
 from labstories.index.elements import element_name, parse_element, strip_images
-from labstories.index.parse import page_type, read_metadata, split_stem, unescape
+from labstories.index.parse import page_type, read_metadata, split_stem
+from labstories.index.text import unescape
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 STORIES = MINI / "stories"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from labstories.index import Chunking, parse_story, story_passages
-from labstories.index.passages import _windows, split_sentences
+from labstories.index.passages import _windows
+from labstories.index.text import split_sentences
 
 STORIES = Path(__file__).resolve().parent / "data" / "mini" / "stories"
 MODEL_LIMIT = 256  # all-MiniLM-L6-v2 reads 256 word pieces, [CLS] and [SEP] included
@@ -86,7 +87,7 @@ def test_passage_fields_context_and_tags(embedder):
     ssd = story("Experimenters_SSD")
     passages = story_passages(ssd, embedder.count_tokens)
     second = passages[1]
-    assert (second.id, second.story, second.section_start, second.start, second.window) == (
+    assert (second.id, second.doc, second.section_start, second.start, second.window) == (
         "Experimenters_SSD@33#0", "Experimenters_SSD", 33, 33, 0)
     assert second.embed_text == (
         "Digitising the Sanduk Savings Box in South Sudan (South Sudan, Africa). "

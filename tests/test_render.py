@@ -12,7 +12,9 @@ from markupsafe import Markup
 
 from labstories.index.records import Element, Paragraph, Section, Story
 from labstories.rag.filters import Relaxation
-from labstories.rag.grouping import group_by_story
+from labstories.rag import links
+from labstories.rag.answer import Answer, Narrowing, group_by_story
+from labstories.rag.answer import about as answer_about
 from labstories.rag.records import Filters, Hit
 from labstories.rag.strength import MatchStrength
 from labstories.ui import render
@@ -77,10 +79,11 @@ def test_every_answer_field_is_escaped():
             _hit("S_TWO", audio_url='https://example.org/b.mp3"><img src=x onerror=alert(9)>', title=evil("title2")),
             _hit("S_THREE", audio_url="javascript:alert(4)", audio_at=None)]
     blamed = [Relaxation("country", [evil("blamed-country")], 5, [(evil("alternative"), 3)])]
-    answer = render.Answer(evil("query"), filters, group_by_story(hits), 1, 3, 4, 3, {"migrant"},
-                           [evil("note")], strength=MatchStrength(False, 0.2, True, blamed),
-                           about=render.about(hits), base="http://127.0.0.1:7860/")
-    markup = render.answer_html(answer)
+    about = [Narrowing(kind, value, n, links.answer_link(evil("query"), filters.add(kind, value)))
+             for kind, value, n in answer_about(hits)]
+    answer = Answer(evil("query"), filters, group_by_story(hits), 1, 3, 4, 3, {"migrant"},
+                    [evil("note")], strength=MatchStrength(False, 0.2, True, blamed), about=about)
+    markup = render.answer_html(answer, base="http://127.0.0.1:7860/")
     assert_inert(markup, ["title", "title2", "role", "country", "continent", "heading", "snippet", "second snippet",
                           "principle", "tactic", "tool", "skill", "note", "query", "filter-principle",
                           "filter-country", "blamed-country"])
@@ -89,20 +92,21 @@ def test_every_answer_field_is_escaped():
 
 
 def test_every_empty_answer_field_is_escaped():
-    answer = render.Answer(evil("query"), Filters(country=[evil("filter")]), [], relaxations=[
+    answer = Answer(evil("query"), Filters(country=[evil("filter")]), [], relaxations=[
         Relaxation("country", [evil("relaxed")], 12, [(evil("alternative"), 12)])])
     assert_inert(render.answer_html(answer), ["query", "filter", "relaxed", "alternative"])
 
 
 def test_every_story_field_is_escaped():
-    story = Story("S_ONE", evil("story title"), evil("summary"), "https://example.org/a.m4a", evil("country"),
-                  evil("continent"), evil("role"), "ONE", sections=[
+    story = Story(id="S_ONE", title=evil("story title"), summary=evil("summary"), links={"audio": "https://example.org/a.m4a"},
+                  countries=[evil("country")], continents=[evil("continent")], role=evil("role"), iso3="ONE", sections=[
                       Section(0, 60, evil("heading"), [Paragraph(evil("paragraph"), {"principles": [evil("tag")]})]),
                       Section(60, None, "", [Paragraph(evil("inline paragraph"), start=75)])])
     markup = render.story_html(story, 70)
     assert_inert(markup, ["story title", "summary", "country", "continent", "role", "heading", "paragraph", "tag",
                           "inline paragraph"])
-    bad_audio = Story("S_TWO", "t", "s", "javascript:alert(1)", "c", "a", "r", "TWO", sections=story.sections)
+    bad_audio = Story(id="S_TWO", title="t", summary="s", links={"audio": "javascript:alert(1)"}, countries=["c"], continents=["a"],
+                      role="r", iso3="TWO", sections=story.sections)
     assert "No recording" in render.story_html(bad_audio, None)
 
 

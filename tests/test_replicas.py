@@ -23,7 +23,7 @@ from labstories.index import Settings, update
 from labstories.index.sources import LocalSource, ServerSource
 from labstories.rag import StoryIndex
 from test_chroma_server import chroma_url  # noqa: F401  (fixture: a real `chroma run`)
-from test_live_reindex import KINDS, labstories_command
+from test_live_reindex import labstories_command
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 QUESTIONS = (
@@ -48,14 +48,14 @@ def linked(answer: str) -> list[tuple[str, int]]:
 
 def own_search(index: StoryIndex, question: str) -> list[tuple[str, int]]:
     """The (story, moment) pairs in the order the app shows them: grouped by story, best first."""
-    from labstories.rag.grouping import group_by_story
+    from labstories.rag.answer import group_by_story
 
     shown = [(h.story, h.at) for group in group_by_story(index.search(question, k=30)) for h in group.hits]
     return list(dict.fromkeys(shown))[:5]
 
 
 def ask(client, question: str) -> str:
-    _, history, *_ = client.predict(question, [], *[[] for _ in KINDS], api_name="/chat")
+    _, history, *_ = client.predict(question, [], {}, api_name="/chat")  # no filters
     content = history[-1]["content"]
     return "".join(b.get("text", "") for b in content if isinstance(b, dict)) if isinstance(content, list) else content
 
@@ -90,7 +90,7 @@ def test_state_rebuilt_from_the_server_equals_the_local_build(chroma_url, corpus
 
     assert replica.passages == mine.passages  # text, embed text, keyword text, tags, times, order
     assert replica.stories == mine.stories and replica.glossary == mine.glossary
-    assert replica.manifest.stories == mine.manifest.stories
+    assert replica.manifest.documents == mine.manifest.documents
     assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == ["cache"]  # only the keyword cache
 
 

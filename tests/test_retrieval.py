@@ -81,7 +81,7 @@ def test_multilingual_questions_find_their_story(corpus_index, question, story):
 @pytest.mark.corpus
 def test_story_boost_is_switched_on_and_changes_the_ranking(corpus_index):
     question = "how do you keep partners engaged when the lab steps back?"
-    flat = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.collection, corpus_index.embedder,
+    flat = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.vectors, corpus_index.embedder,
                       RetrievalConfig(story_weight=0.0))
     assert corpus_index.config.story_weight > 0
     found = corpus_index.candidates(question)

@@ -32,7 +32,7 @@ def test_mini_corpus_is_sorted_into_stories_elements_and_other_pages(mini_corpus
     assert [(Path(w.path).name, w.reason) for w in result.warnings] == [
         ("Experimenters_JSX.md", "audio URL 'javascript:alert(1)' is not http(s); dropped"),
     ]
-    assert set(result.story_bytes) == {s.id for s in result.stories}
+    assert set(result.raw) == {s.id for s in result.documents}
 
 
 def test_missing_corpus_path_is_a_corpus_error(tmp_path):

@@ -17,13 +17,13 @@ def matching_sections(index, filters: Filters) -> set[str]:
     """Brute force: sections with a passage satisfying every kind (any value within a kind)."""
     found = set()
     for p in index.state.passages:
-        story = index.state.stories[p.story]
+        story = index.state.stories[p.doc]
         ok = all(
             set(values) & set(p.tags[kind]) if kind in TAG_KINDS else getattr(story, kind) in values
             for kind, values in filters.items()
         )
         if ok:
-            found.add(f"{p.story}@{p.section_start}")
+            found.add(f"{p.doc}@{p.section_start}")
     return found
 
 
@@ -56,17 +56,17 @@ def test_filters_return_exactly_the_matching_sections(mini_index, filters, expec
 def test_filters_hold_on_the_dense_side(mini_index, embedder):
     filters = Filters(principles=["Trust"], continent=["Africa"])
     vector = embedder.encode(["savings"])[0].tolist()
-    result = mini_index.collection.query(query_embeddings=[vector], n_results=50, where=chroma_where(filters),
-                                         include=["metadatas"])
+    result = mini_index.vectors.collection.query(query_embeddings=[vector], n_results=50,
+                                                 where=chroma_where(filters), include=["metadatas"])
     metas = result["metadatas"][0]
-    assert {f"{m['story']}@{m['section']}" for m in metas} == {"Experimenters_SSD@33", "SolutionMappers_TGO@586"}
-    assert all("Trust" in m["principles"] and m["continent"] == "Africa" for m in metas)
+    assert {f"{m['doc']}@{m['section']}" for m in metas} == {"Experimenters_SSD@33", "SolutionMappers_TGO@586"}
+    assert all("Trust" in m["principles"] and m["continent"] == ["Africa"] for m in metas)
 
 
 def test_filters_hold_on_the_keyword_side(mini_index):
     filters = Filters(country=["Indonesia"])
-    mask = passage_mask(filters, mini_index.state.passages, mini_index.state.stories)
-    assert {p.story for p, keep in zip(mini_index.state.passages, mask) if keep} == {"Experimenters_LNG"}
+    mask = passage_mask(filters, mini_index.state.passages, mini_index.state.documents)
+    assert {p.doc for p, keep in zip(mini_index.state.passages, mask) if keep} == {"Experimenters_LNG"}
     # "Sanduk" only occurs in South Sudan; filtered to Indonesia it must not match anything by keyword
     hits = mini_index.search("Sanduk", filters, k=ALL)
     assert all(h.story == "Experimenters_LNG" for h in hits)
@@ -116,7 +116,7 @@ def test_hits_without_usable_audio(mini_index, country, audio_url, audio_at):
 
 
 def test_one_hit_per_section(mini_index):
-    long_windows = [p for p in mini_index.state.passages if p.story == "Experimenters_LNG" and p.section_start == 60]
+    long_windows = [p for p in mini_index.state.passages if p.doc == "Experimenters_LNG" and p.section_start == 60]
     assert len(long_windows) > 3
     hits = mini_index.search("dried fish prices outboard engines mangrove boats", k=ALL)
     keys = [h.section for h in hits]
@@ -161,8 +161,8 @@ def brute_force(mini_index, embedder, vectors, query: str, keep=None) -> list[tu
 
 
 def chroma_ranking(mini_index, embedder, query: str, n: int, where=None) -> list[tuple[str, float]]:
-    result = mini_index.collection.query(query_embeddings=[embedder.encode([query])[0].tolist()], n_results=n,
-                                         where=where, include=["distances"])
+    result = mini_index.vectors.collection.query(query_embeddings=[embedder.encode([query])[0].tolist()],
+                                                 n_results=n, where=where, include=["distances"])
     return [(cid.rpartition("~")[0], 1.0 - d) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
 

@@ -162,12 +162,12 @@ def test_filters_from_params_ignores_unknown_names():
 @pytest.mark.parametrize("filters, where", [
     (Filters(), None),
     (Filters(principles=["Trust"]), {"principles": {"$contains": "Trust"}}),
-    (Filters(country=["Peru"]), {"country": {"$eq": "Peru"}}),
+    (Filters(country=["Peru"]), {"country": {"$contains": "Peru"}}),
     (Filters(tools=["GIS systems", "ArcGIS"]),
      {"$or": [{"tools": {"$contains": "GIS systems"}}, {"tools": {"$contains": "ArcGIS"}}]}),
     (Filters(principles=["Trust"], continent=["Africa", "Asia"]),
      {"$and": [{"principles": {"$contains": "Trust"}},
-               {"$or": [{"continent": {"$eq": "Africa"}}, {"continent": {"$eq": "Asia"}}]}]}),
+               {"$or": [{"continent": {"$contains": "Africa"}}, {"continent": {"$contains": "Asia"}}]}]}),
 ])
 def test_chroma_where_shapes(filters, where):
     assert chroma_where(filters) == where

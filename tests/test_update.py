@@ -58,10 +58,10 @@ def open_index(settings, embedder) -> StoryIndex:
 def assert_consistent(settings, embedder) -> StoryIndex:
     """Chroma holds exactly one vector per current passage, under the current story hash."""
     index = open_index(settings, embedder)
-    hashes = index.state.manifest.stories
-    wanted = {store.chroma_id(p.id, hashes[p.story]) for p in index.state.passages}
-    assert index.collection.count() == len(index.state.passages)
-    assert store.stored_ids(index.collection) == wanted
+    hashes = index.state.manifest.documents
+    wanted = {store.chroma_id(p.id, hashes[p.doc]) for p in index.state.passages}
+    assert index.vectors.count() == len(index.state.passages)
+    assert store.stored_ids(index.vectors.collection) == wanted
     assert set(index.state.stories) == set(hashes)
     return index
 
@@ -119,7 +119,7 @@ def test_deleting_a_story_removes_it_from_search_and_chroma(tmp_path, settings, 
     assert "Experimenter_NOA" not in index.state.stories
     hits = index.search("plastic bags partial ban", k=10)
     assert hits and all(h.story != "Experimenter_NOA" for h in hits)
-    assert index.collection.get(where={"story": "Experimenter_NOA"})["ids"] == []
+    assert index.vectors.collection.get(where={"doc": "Experimenter_NOA"})["ids"] == []
 
 
 QUERY = "market women and the prices of dried fish"
@@ -153,14 +153,14 @@ def test_interrupted_run_keeps_the_previous_index_and_the_next_run_repairs_it(tm
     assert set(during.state.stories) == {"Experimenters_SSD", "Experimenter_NOA", "Experimenters_LNG"}
     assert "sisal" not in " ".join(p.text for p in during.state.passages)
     assert during.search(QUERY, k=5)[0].section == before[0].section
-    assert during.collection.count() == len(during.state.passages) + BATCH  # half-stored new vectors, not live
+    assert during.vectors.count() == len(during.state.passages) + BATCH  # half-stored new vectors, not live
 
     repair = update(root, settings, embedder=embedder, chunking=SMALL)
 
     assert sorted(repair.changed) == ["Experimenter_NOA", "Experimenters_LNG"]
     assert (repair.added, repair.removed) == ([], [])
     changed_passages = sum(1 for p in open_index(settings, embedder).state.passages
-                           if p.story in ("Experimenter_NOA", "Experimenters_LNG"))
+                           if p.doc in ("Experimenter_NOA", "Experimenters_LNG"))
     assert changed_passages > BATCH
     assert repair.embedded == changed_passages - BATCH  # the first batch survived the interruption
     index = assert_consistent(settings, embedder)
@@ -178,9 +178,9 @@ def test_lost_vectors_are_repaired(tmp_path, settings, embedder):
     root = make_corpus(tmp_path, "Experimenters_SSD", "Experimenter_NOA")
     update(root, settings, embedder=embedder)
     index = open_index(settings, embedder)
-    lost = index.collection.get(where={"story": "Experimenters_SSD"})["ids"]
+    lost = index.vectors.collection.get(where={"doc": "Experimenters_SSD"})["ids"]
     assert len(lost) == 3
-    index.collection.delete(ids=lost)
+    index.vectors.collection.delete(ids=lost)
 
     report = update(root, settings, embedder=embedder)
 

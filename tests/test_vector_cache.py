@@ -111,7 +111,7 @@ def test_a_changed_story_is_embedded_and_the_rest_comes_from_the_cache(tmp_path,
 
     assert (report.added, report.changed, report.removed) == ([], ["SolutionMappers_PER"], [])
     assert report.embedded == 1  # the new section; the story's other passages kept their text, hence their keys
-    assert report.cached == sum(1 for p in snapshot_passages if p.story == "SolutionMappers_PER") > 10
+    assert report.cached == sum(1 for p in snapshot_passages if p.doc == "SolutionMappers_PER") > 10
     hits = StoryIndex.open(settings, embedder=embedder).search("kites from banana leaves", k=3)
     assert hits[0].section == "SolutionMappers_PER@3540"
 

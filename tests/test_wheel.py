@@ -63,6 +63,7 @@ def test_wheel_holds_the_snapshot_and_its_vectors(wheel):
     assert sum(n.startswith(archive + "elements/") for n in names) == 187
     assert archive + "elements/Active listening.md" in names
     assert {archive + "LICENSE", archive + "SOURCE.json", "labstories/index/data/vectors.npz"} <= set(names)
+    assert {"labstories/ui/static/app.css", "labstories/ui/static/app.js"} <= set(names)  # the app's CSS and script
     assert not any(n.startswith(("tests/", "scripts/", "index/", "labstories/index/data/archive/pages")) for n in names)
     assert wheel.stat().st_size < 8_000_000
 
@@ -86,6 +87,7 @@ def test_installed_wheel_serves_the_bundled_archive(venv, tmp_path):
         print(f"\nfresh serve: app up after {started:.1f} s, first answer after {answered:.1f} s")
         assert "SolutionMappers_PER" in answer  # Peru: Venezuelan migrants and belonging
         assert "ls-hit" in answer
+        _assert_assets_served(url)
         output = (tmp_path / "serve.log").read_text("utf-8")
         assert "0 passages embedded" in output and "bundled snapshot of UNDP-Accelerator-Labs" in output
     finally:
@@ -112,12 +114,24 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"labstories serve was not up after {START_SECONDS} s:\n{log.read_text('utf-8')[-3000:]}")
 
 
+def _assert_assets_served(url: str) -> None:
+    """The page's CSS and script come from the installed package, not the checkout."""
+    import re
+
+    config = httpx.get(url + "config", timeout=10).json()
+    assert ".ls-answer" in config["css"]  # ui/static/app.css, inlined by Gradio
+    src = re.search(r'<script src="(gradio_api/file=[^"]+)"', config["head"]).group(1)
+    assert "/labstories/ui/static/app.js?v=" in src and str(ROOT) not in src  # the installed copy
+    script = httpx.get(url + src, timeout=10)
+    assert script.status_code == 200 and "window.lsSync" in script.text
+
+
 def _ask(url: str, question: str) -> str:
     """The app's own example question through its HTTP API, as tests/test_app_client.py calls it."""
     from gradio_client import Client
 
     client = Client(url, verbose=False, httpx_kwargs={"timeout": ANSWER_SECONDS})
-    _, history, *_ = client.predict(question, [], *([[]] * 7), api_name="/chat")
+    _, history, *_ = client.predict(question, [], {}, api_name="/chat")  # message, history, filters
     content = history[-1]["content"]
     if isinstance(content, list):
         return "".join(block.get("text", "") for block in content if isinstance(block, dict))

@@ -5,13 +5,19 @@ the same functions answer the browser, ``gradio_client`` and the tests. The
 app reads only the index; the HTML comes from :mod:`ui.render`, URL
 parameters are checked by :mod:`ui.params`, follow-ups are understood by
 :mod:`ui.followups`. Nothing is fetched from the network at run time.
+
+What a page holds travels as data, not in the HTML: the panel's filters as a
+mapping ``{kind: [values]}`` (a hidden ``gr.JSON`` that the dropdowns write
+through a ``js=`` callback, and that every answer writes back), and the
+conversation (:class:`Conversation`, another hidden ``gr.JSON``) as input and
+output of every event. The server also keeps the conversation per session
+(``gr.State``, trusted); when it has dropped the session, the copy the browser
+sends is read as untrusted input (:meth:`ChatApp._resume`).
 """
 
 from __future__ import annotations
 
 import functools
-import html
-import re
 import threading
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qsl
@@ -19,29 +25,28 @@ from urllib.parse import parse_qsl
 import gradio as gr
 
 from labstories.index import Settings
-from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_PARAM
+from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_KEY, KIND_BY_PARAM
 from labstories.rag import FilterError, Filters, QueryError, StoryIndex, links
+from labstories.rag.answer import answer
 from labstories.rag.live import LiveIndex
-from labstories.rag.grouping import group_by_story, page_of
-from labstories.rag.snippets import query_stems
-from labstories.rag.strength import assess
 
 from . import render
 from .ports import PortError, check_port
 from .access import credentials
-from .assets import BASE_JS, CSS, GLOSSARY_JS, HEADER_HTML, JS, PLAYER_HTML, SYNC_JS
+from .assets import (BASE_JS, CLEAR_JS, GLOSSARY_JS, HEAD, HEADER_HTML, PANEL_JS, PLAYER_HTML, SCRIPT, SHOW_JS,
+                     STYLESHEET, SYNC_JS)
 from .display import plural
 from .followups import Vocabulary, refine
 from .guard import RequestGuard
 from .heap import HeapTrimmer
-from .limits import MAX_HISTORY, check_question, cut_link
+from .limits import MAX_HISTORY, MAX_PARAMS, check_question, clean_text, cut_link
 from .messages import for_web
 from .params import clean_filters, parse_params
 
 #: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
 #: copy of every component's config per session, the last answers included: ~0.4 MB here. Its
 #: default of 10,000 let memory grow by ~130 MB per 1,000 questions (benchmarks/load.py). A
-#: dropped session loses nothing: the conversation is read back from the chat (``_resume``).
+#: dropped session loses nothing: the browser sends its copy of the conversation (``_resume``).
 SESSIONS = 100
 #: Events Gradio keeps for its monitoring summary, and how often it summarises them. It keeps
 #: 10,000 by default and summarises all of them in pandas after every event: 11 ms of CPU per
@@ -49,7 +54,8 @@ SESSIONS = 100
 #: page, so a recent window, summarised every 100 events, is plenty.
 EVENTS_KEPT = 1000
 SUMMARY_EVERY = 100
-RETRIEVE = 30     # passages fetched per question, grouped by story; "more" pages through the stories
+MAX_SHOWN = 9999  # stories a conversation sent back may say were shown (a page number, bounded)
+MAX_BASE = 2000   # characters of the page address a conversation sent back may carry
 EXAMPLES = (
     "How did labs build belonging with migrants?",
     "How did labs earn the trust of communities?",
@@ -67,6 +73,11 @@ class Conversation:
     deterministic search again and takes the next page. ``from_messages`` is
     the part of ``filters`` that chat messages set rather than the panel: a
     new question drops it (see :mod:`ui.followups`).
+
+    ``asdict()`` of it is what the page holds and sends back with every event
+    (the hidden ``conversation`` component, the ``conversation`` parameter and
+    output of ``/chat``): ``{"query": str, "filters": {kind: [values]},
+    "stories_shown": int, "base": str, "from_messages": {kind: [values]}}``.
     """
 
     query: str = ""
@@ -118,20 +129,33 @@ class ChatApp:
 
     # -- answers -------------------------------------------------------------
     @_one_index
-    def respond(self, message, history, *args):
-        """Enter in the text box: understand the message, search, append the answer."""
-        *values, conversation = args
+    def respond(self, message, history, filters=None, conversation=None, session=None):
+        """Ask a question, or follow up on the last one ("only in Peru", "more").
+
+        Parameters (the public API, ``/chat``): ``message`` the text; ``history``
+        the chat so far (the messages the last call returned, or []);
+        ``filters`` a mapping ``{kind: [values]}`` over the kinds of
+        ``labstories.index.vocabulary.KINDS`` (``{"country": ["Peru"]}``; one
+        string for one value is fine; unknown kinds and values are dropped with
+        a note in the answer); ``conversation`` what the last call returned as
+        its ``conversation`` (optional: the server remembers it per session;
+        send it back when the session may be gone).
+
+        Returns ``(message box, history, filters, conversation, link)``: an empty
+        message box, the history with the answer appended, the filters now in
+        force (every kind, ``[]`` when unset), the conversation to send back with
+        the next call, and the answer's link (``?q=…&country=…``)."""
         question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
         message = question.text
         history = _history(history)
-        conv = self._resume(_conv(conversation), history)
+        conv = self._resume(_conv(session), conversation)
         notes: list[str] = []
-        panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
+        panel = self._panel(filters, notes)
         if question.note:  # too long: refused at no cost (see ui.limits)
-            return ("", history + [_bot(render.notice_html(question.note))], *_values(panel), asdict(conv), conv.link())
+            return ("", history + [_bot(render.notice_html(question.note))], *_state(panel, conv), conv.link())
         if not message.strip():
             return ("", history + [_bot(render.notice_html("Type a question, e.g. “" + EXAMPLES[0] + "”"))],
-                    *_values(panel), asdict(conv), conv.link())
+                    *_state(panel, conv), conv.link())
         step = refine(message, conv.query, panel, self.vocabulary, Filters.from_dict(conv.from_messages))
         history.append({"role": "user", "content": render.esc(message)})
         if step.more:
@@ -140,74 +164,91 @@ class ChatApp:
         return ("", *self._answer(history, step.query, step.filters, notes, conv.base, step.from_messages))
 
     @_one_index
-    def more(self, history, conversation):
-        """The next page of passages for the last question."""
+    def more(self, history, session=None, conversation=None):
+        """The next page of passages for the last question (API: /more, which takes the history only:
+        gradio_client fills no defaults for an undocumented endpoint, so it runs on the session's copy)."""
         history = _history(history)
-        return self._more(history, self._resume(_conv(conversation), history))
+        return self._more(history, self._resume(_conv(session), conversation))
 
     @_one_index
-    def rerun(self, history, *args):
+    def rerun(self, history, filters=None, conversation=None, session=None):
         """Ask the last question again under the panel's filters (Apply, Filter by this)."""
-        *values, conversation = args
         history, notes = _history(history), []
-        conv = self._resume(_conv(conversation), history)
-        panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, notes)
+        conv = self._resume(_conv(session), conversation)
+        panel = self._panel(filters, notes)
         if not conv.query:
             note = "Filters set; they apply to your next question."
-            return (history + [_bot(render.notice_html(note))], *_values(panel), asdict(conv), links.answer_link("", panel))
+            return (history + [_bot(render.notice_html(note))], *_state(panel, conv), links.answer_link("", panel))
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
         return self._answer(history, conv.query, panel, notes, conv.base)
 
     def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = "",
                 from_messages: Filters | None = None):
         try:
-            hits = self.index.search(query, filters, RETRIEVE)
+            found = answer(self.index, query, filters, notes=notes)
         except (QueryError, FilterError) as error:
             history.append(_bot(render.notice_html(for_web(error))))
-            return (history, *_values(filters), asdict(Conversation(base=base)), "")
-        conv = Conversation(query, {k: v for k, v in filters.items()}, 0, base,
-                            {k: v for k, v in (from_messages or Filters()).items()})
-        answer = self._page(conv, filters, hits, notes)
-        answer.strength = assess(self.index, query, filters, hits) if hits else None
-        answer.relaxations = self.index.relaxations(filters) if not hits else []
-        history.append(_bot(render.answer_html(answer)))
-        return (history, *_values(filters), asdict(conv), conv.link())
+            return (history, *_state(filters, Conversation(base=base)), "")
+        conv = Conversation(query, found.filters.to_dict(), found.shown, base, (from_messages or Filters()).to_dict())
+        history.append(_bot(render.answer_html(found, self.base(conv))))
+        return (history, *_state(found.filters, conv), conv.link())
 
-    def _page(self, conv: Conversation, filters: Filters, hits, notes=()) -> render.Answer:
-        """The next page of ``hits``' stories (from ``conv.stories_shown``); advances ``conv.stories_shown``."""
-        groups = group_by_story(hits)
-        page = page_of(groups, conv.stories_shown)
-        answer = render.Answer(
-            conv.query, filters, page, conv.stories_shown + 1, len(groups), len(hits), len({g.lab for g in groups}),
-            query_stems(conv.query), list(notes), about=render.about(hits), base=self.base(conv),
-            typed=Filters.from_dict(conv.from_messages))
-        conv.stories_shown += len(page)
-        return answer
-
-    def _resume(self, conv: Conversation, history: list) -> Conversation:
-        """The conversation as the newest answer in ``history`` left it, when the server has lost it.
+    def _resume(self, conv: Conversation, carried) -> Conversation:
+        """The conversation the page sent back (``carried``), when the server has lost its own.
 
         The server keeps Gradio's state for the :data:`SESSIONS` most recent
         sessions only; a tab idle while many others came and went returns with
-        none. Every answer carries its question, filters, typed filters, page and
-        base as attributes, and the browser sends the chat back with each message,
-        so the conversation goes on. What the client sends is untrusted: it is
-        read as a link is (``ui/params.py``), and only http(s) bases are kept."""
+        none. The page holds the conversation as data (the hidden
+        ``conversation`` component, the ``conversation`` parameter of ``/chat``)
+        and sends it with every event, so the conversation goes on. What a
+        client sends is untrusted: the question is read as a link's ``q`` is and
+        the filters as a link's are (``ui/params.py``), typed filters only where
+        they are among the filters, the page number is bounded, only an http(s)
+        base is kept; anything else of the wrong shape is an empty conversation."""
         if conv.query:
             return conv
-        for message in reversed(history):
-            found = ANSWER_STATE.search(_text(message.get("content"))) if _from_assistant(message) else None
-            if found:
-                break
-        else:
+        sent = _carried(carried)
+        if sent is None:
             return conv
-        link, typed, shown, base = (html.unescape(value) for value in found.groups())
-        asked = parse_params(parse_qsl(link.lstrip("?")), self.index.facets, self.index.state.stories)
+        facets = self.index.facets
+        asked = parse_params([("q", sent["query"])], facets, ())
         if not asked.query:
             return conv
-        by_messages = parse_params(parse_qsl(typed.lstrip("?")), self.index.facets, self.index.state.stories).filters
-        return Conversation(asked.query, dict(asked.filters.items()), int(shown), conv.base or links.base_url(base),
-                            dict(by_messages.items()))
+        filters = clean_filters(sent["filters"], facets, [])
+        typed = clean_filters(sent["from_messages"], facets, [])
+        typed = {kind: [v for v in values if v in getattr(filters, kind)] for kind, values in typed.items()}
+        base = conv.base or (links.base_url(clean_text(sent["base"])) if len(sent["base"]) <= MAX_BASE else "")
+        return Conversation(asked.query, dict(filters.items()), min(max(sent["stories_shown"], 0), MAX_SHOWN), base,
+                            {kind: values for kind, values in typed.items() if values})
+
+    def _panel(self, filters, notes: list[str]) -> Filters:
+        """The filters mapping a client sent → Filters in the index's spelling.
+
+        Keys are a kind's name, URL parameter or alias (``index.vocabulary.KIND_BY_KEY``);
+        values a list or one string. Unknown kinds and values are dropped, each with a
+        note, as the panel's and a link's are (``ui/params.clean_filters``); anything
+        but a mapping is no filters, with a note."""
+        if filters is None or filters == "" or filters == []:
+            return Filters()
+        if not isinstance(filters, dict):
+            notes.append("Ignored the filters: they should be a mapping of kind to values, "
+                         'e.g. {"country": ["Peru"]}.')
+            return Filters()
+        by_kind: dict[str, list] = {}
+        unknown: list[str] = []
+        for key, values in list(filters.items())[:MAX_PARAMS]:
+            kind = KIND_BY_KEY.get(key) if isinstance(key, str) else None
+            if kind is None:
+                unknown.append(_quote(clean_text(str(key))))
+                continue
+            values = list(values) if isinstance(values, (list, tuple)) else [] if values is None else [values]
+            by_kind.setdefault(kind.name, []).extend(values)
+        if len(filters) > MAX_PARAMS:
+            notes.append(f"The filters had {len(filters)} kinds; only the first {MAX_PARAMS} were read.")
+        if unknown:
+            notes.append(f"Ignored the filter kind{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                         f"filters are {', '.join(FILTER_KINDS)}.")
+        return clean_filters(by_kind, self.index.facets, notes)
 
     def base(self, conv: Conversation) -> str:
         """Links are made absolute against the ``public_url`` setting, else the page's own address."""
@@ -215,29 +256,30 @@ class ChatApp:
 
     def _more(self, history, conv: Conversation):
         filters = Filters.from_dict(conv.filters)
-        hits = self.index.search(conv.query, filters, RETRIEVE) if conv.query else []
-        stories = len({h.story for h in hits})
         if not conv.query:
             history.append(_bot(render.notice_html("Ask a question first; then “more” shows further passages.")))
-        elif conv.stories_shown >= stories:
+            return (history, *_state(filters, conv), conv.link())
+        found = answer(self.index, conv.query, filters, first=conv.stories_shown)
+        if not found.groups:
             history.append(_bot(render.notice_html(
-                f"That was all: {plural(len(hits), 'passage')} from {plural(stories, 'story', 'stories')} "
+                f"That was all: {plural(found.passages, 'passage')} from {plural(found.stories, 'story', 'stories')} "
                 f"for “{conv.query}”.")))
         else:
-            history.append(_bot(render.answer_html(self._page(conv, filters, hits))))
-        return (history, *_values(filters), asdict(conv), conv.link())
+            conv.stories_shown = found.shown
+            history.append(_bot(render.answer_html(found, self.base(conv))))
+        return (history, *_state(filters, conv), conv.link())
 
     @_one_index
-    def narrow(self, key: str, history, conversation):
+    def narrow(self, key: str, history, conversation=None, session=None):
         """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
         request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
-        conv = self._resume(_conv(conversation), _history(history))
+        conv = self._resume(_conv(session), conversation)
         if not request.query:
-            return (list(history or []), *_values(Filters.from_dict(conv.filters)), asdict(conv), conv.link())
+            return (_history(history), *_state(Filters.from_dict(conv.filters), conv), conv.link())
         added = [f"{KIND[k].singular} {v}" for k, values in request.filters.items() for v in values
                  if v not in conv.filters.get(k, [])]
         notes = ["Narrowed to " + "; ".join(added) + " (remove it in the Filters panel)."] if added else []
-        return self._answer(list(history or []), request.query, request.filters, notes, conv.base)
+        return self._answer(_history(history), request.query, request.filters, notes, conv.base)
 
     # -- links: page load, ?q=, ?story= --------------------------------------------
     @_one_index
@@ -248,7 +290,8 @@ class ChatApp:
 
     @_one_index
     def open_link(self, link: str):
-        """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open)."""
+        """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open):
+        history, filters, conversation, link, story HTML."""
         link = cut_link(_text(link))
         return self._open(parse_qsl(link.text.lstrip("?"), keep_blank_values=True), notes=[link.note] if link.note else [])
 
@@ -262,7 +305,7 @@ class ChatApp:
             history.append({"role": "user", "content": render.esc(request.query)})
             history, *rest = self._answer(history, request.query, request.filters, [], base)
         else:
-            rest = [*_values(request.filters), asdict(Conversation(base=base)),
+            rest = [*_state(request.filters, Conversation(base=base)),
                     links.answer_link("", request.filters) if request.filters else ""]
         if request.story:
             story = self.index.story(request.story)
@@ -281,14 +324,13 @@ class ChatApp:
         return render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False), link
 
     @_one_index
-    def link_for(self, *args):
+    def link_for(self, filters=None, conversation=None, session=None):
         """The address for the last question under the panel's current filters (panel edited)."""
-        *values, conversation = args
-        panel = clean_filters(dict(zip(FILTER_KINDS, values)), self.index.facets, [])
-        return links.answer_link(_conv(conversation).query, panel)
+        return links.answer_link(self._resume(_conv(session), conversation).query, self._panel(filters, []))
 
-    def close_story(self, conversation):
-        return gr.update(visible=False), gr.update(visible=True), _conv(conversation).link() or "?"
+    @_one_index
+    def close_story(self, conversation=None, session=None):
+        return gr.update(visible=False), gr.update(visible=True), self._resume(_conv(session), conversation).link() or "?"
 
     # -- glossary ------------------------------------------------------------------
     @_one_index
@@ -302,17 +344,25 @@ class ChatApp:
         label = f"Filter by {KIND[kind].singular}: {value}"
         return gr.update(visible=True), html, [kind, value], gr.update(value=label)
 
-    def filter_by(self, chosen, *values):
-        """Add the glossary's element to the filter panel."""
-        current = dict(zip(FILTER_KINDS, [list(v or []) for v in values]))
+    @_one_index
+    def filter_by(self, chosen, filters=None):
+        """Add the glossary's element to the filter panel (it replaces that kind's values)."""
+        current = dict(self._panel(filters, []).items())
         if chosen:
             kind, value = chosen
             current[kind] = [value]
-        return (gr.update(visible=False), *[current[k] for k in FILTER_KINDS])
+        return gr.update(visible=False), _mapping(Filters(**current))
 
 
 def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
-    """The Blocks app over ``index``; launch it with :func:`launch` (which adds CSS, JS and theme)."""
+    """The Blocks app over ``index``; launch it with :func:`launch` (which adds CSS, the script and theme).
+
+    The panel's dropdowns (one per kind of ``index.vocabulary.KINDS``) are the
+    browser's view of the hidden ``filters`` mapping: a change in one writes the
+    mapping at once, in the browser (:data:`ui.assets.PANEL_JS`), so a question
+    sent right after reads it; after every answer the dropdowns show the mapping
+    the server returned (:data:`ui.assets.SHOW_JS`). Events read and write the
+    hidden ``conversation`` and the session's copy of it together."""
     app = ChatApp(index)
     with gr.Blocks(title="labstories — Accelerator Labs interview stories", analytics_enabled=False) as demo:
         gr.HTML(HEADER_HTML)
@@ -349,49 +399,54 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         gloss_key = gr.Textbox(visible="hidden", elem_id="ls-gloss-key")
         narrow_key = gr.Textbox(visible="hidden", elem_id="ls-narrow-key")
         address = gr.Textbox(visible="hidden", elem_id="ls-address")
-        conversation = gr.State(asdict(Conversation()))
+        filters = gr.JSON({}, label="filters", visible="hidden", elem_id="ls-filters-value")
+        conversation = gr.JSON({}, label="conversation", visible="hidden", elem_id="ls-conversation")
+        session = gr.State(asdict(Conversation()))
         chosen = gr.State(None)
 
-        answer_out = [chatbot, *dropdowns, conversation, url]
-        ask = dict(fn=app.respond, inputs=[msg, chatbot, *dropdowns, conversation], outputs=[msg, *answer_out])
-        msg.submit(**ask, api_name="chat").then(None, [url], None, js=SYNC_JS)
-        chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(None, [url], None, js=SYNC_JS)
+        held = [conversation, session]            # the conversation: the page's copy, the server's
+        answer_out = [chatbot, filters, *held, url]
+        ask = dict(fn=app.respond, inputs=[msg, chatbot, filters, *held], outputs=[msg, *answer_out])
+        show = {"fn": None, "inputs": [url, filters], "outputs": dropdowns, "js": SHOW_JS}  # panel, address bar follow
+        msg.submit(**ask, api_name="chat").then(**show)
+        chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(**show)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
-        more_btn.click(app.more, [chatbot, conversation], answer_out, api_name="more", api_visibility="undocumented").then(
-            None, [url], None, js=SYNC_JS)
-        apply_btn.click(app.rerun, [chatbot, *dropdowns, conversation], answer_out, api_name="rerun",
-                        api_visibility="private").then(
-            None, [url], None, js=SYNC_JS)
-        clear_btn.click(lambda: [[] for _ in FILTER_KINDS], None, dropdowns, api_name=False).then(
-            app.link_for, [*dropdowns, conversation], url, api_name=False).then(None, [url], None, js=SYNC_JS)
-        for dropdown in dropdowns:  # the address bar follows the panel, too
-            dropdown.input(app.link_for, [*dropdowns, conversation], url, api_name=False).then(None, [url], None, js=SYNC_JS)
+        more_btn.click(app.more, [chatbot, session, conversation], answer_out, api_name=False).then(**show)
+        gr.Button(visible=False).click(app.more, [chatbot, session], answer_out, api_name="more",
+                                       api_visibility="undocumented")
+        apply_btn.click(app.rerun, [chatbot, filters, *held], answer_out, api_name="rerun",
+                        api_visibility="private").then(**show)
+        clear_btn.click(None, None, filters, js=CLEAR_JS, api_name=False).then(
+            app.link_for, [filters, *held], url, api_name=False).then(**show)
+        for dropdown in dropdowns:  # the mapping follows the panel at once (in the browser), then the address bar
+            dropdown.input(None, dropdowns, filters, js=PANEL_JS, api_name=False).then(
+                app.link_for, [filters, *held], url, api_name=False).then(None, [url], None, js=SYNC_JS)
         load_out = [*answer_out, story_view, story_col, chat_col]
-        demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(None, [url], None, js=SYNC_JS)
-        narrow_key.change(app.narrow, [narrow_key, chatbot, conversation], answer_out, api_name=False).then(
-            None, [url], None, js=SYNC_JS)
+        demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(**show)
+        narrow_key.change(app.narrow, [narrow_key, chatbot, *held], answer_out, api_name=False).then(**show)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open", api_visibility="undocumented")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
             None, [url], None, js=SYNC_JS)
-        back.click(app.close_story, [conversation], [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
+        back.click(app.close_story, held, [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
         gloss_key.change(app.show_glossary, [gloss_key], [gloss_col, gloss_view, chosen, gloss_filter],
                          api_name=False).then(None, None, None, js=GLOSSARY_JS)
         gloss_close.click(lambda: gr.update(visible=False), None, gloss_col, api_name=False)
-        gloss_filter.click(app.filter_by, [chosen, *dropdowns], [gloss_col, *dropdowns], api_name=False).then(
-            app.rerun, [chatbot, *dropdowns, conversation], answer_out, api_name=False).then(None, [url], None, js=SYNC_JS)
+        gloss_filter.click(app.filter_by, [chosen, filters], [gloss_col, filters], api_name=False).then(
+            app.rerun, [chatbot, filters, *held], answer_out, api_name=False).then(**show)
     return demo
 
 
 def launch_options() -> dict:
-    """What gradio 6 takes at ``launch()``: theme (system fonts, nothing fetched), CSS, the script,
-    and the server's limits: no uploads (``max_file_size=0`` and :class:`ui.guard.RequestGuard`),
+    """What gradio 6 takes at ``launch()``: theme (system fonts, nothing fetched), the CSS file, the
+    script tag (and the script file as the one path Gradio may serve, see :mod:`ui.assets`), and the
+    server's limits: no uploads (``max_file_size=0`` and :class:`ui.guard.RequestGuard`),
     bounded request bodies, no run history kept in browsers."""
     from starlette.middleware import Middleware
 
     theme = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
                               font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
-    return dict(theme=theme, css=CSS, head=JS, footer_links=[], ssr_mode=False, pwa=False, mcp_server=False,
-                show_error=False, max_file_size=0, run_history=False,
+    return dict(theme=theme, css_paths=[STYLESHEET], head=HEAD, allowed_paths=[str(SCRIPT)], footer_links=[],
+                ssr_mode=False, pwa=False, mcp_server=False, show_error=False, max_file_size=0, run_history=False,
                 app_kwargs={"middleware": [Middleware(RequestGuard)]})
 
 
@@ -467,21 +522,40 @@ def _bot(html: str) -> dict:
     return {"role": "assistant", "content": html}
 
 
-#: The conversation an answer leaves, as ``answer.html`` writes it on the answer's element.
-ANSWER_STATE = re.compile(r'<div class="ls-answer" data-link="([^"]{0,5000})" data-typed="([^"]{0,5000})" '
-                          r'data-shown="(\d{1,4})" data-base="([^"]{0,2000})"')
-
-
-def _from_assistant(message) -> bool:
-    return isinstance(message, dict) and message.get("role") == "assistant"
-
-
 def _conv(conversation) -> Conversation:
+    """The session's own copy (a dict the server wrote: trusted)."""
     return Conversation(**conversation) if isinstance(conversation, dict) and conversation else Conversation()
 
 
-def _values(filters: Filters) -> list[list[str]]:
-    return [list(getattr(filters, kind)) for kind in FILTER_KINDS]
+def _carried(value) -> dict | None:
+    """The conversation a client sent, if it has the shape the app gives out (see :class:`Conversation`).
+
+    Only the shape is checked here; :meth:`ChatApp._resume` reads the contents as untrusted."""
+    if not isinstance(value, dict) or not value:
+        return None
+    sent = {"query": value.get("query", ""), "filters": value.get("filters") or {},
+            "stories_shown": value.get("stories_shown", 0), "base": value.get("base") or "",
+            "from_messages": value.get("from_messages") or {}}
+    shapes = {"query": str, "filters": dict, "stories_shown": int, "base": str, "from_messages": dict}
+    if not all(isinstance(sent[name], kind) for name, kind in shapes.items()) or isinstance(sent["stories_shown"], bool):
+        return None
+    return sent
+
+
+def _mapping(filters: Filters) -> dict[str, list[str]]:
+    """The filters mapping the page and the API get back: every kind, ``[]`` when unset."""
+    return {kind: list(getattr(filters, kind)) for kind in FILTER_KINDS}
+
+
+def _state(filters: Filters, conv: Conversation) -> tuple[dict, dict, dict]:
+    """The values of the outputs that hold a page's state: the filters mapping, the page's copy of the
+    conversation and the session's."""
+    return _mapping(filters), asdict(conv), asdict(conv)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return f"“{text}”"
 
 
 def _key(key: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -105,6 +106,7 @@ def cmd_search(args) -> int:
     Batch:   labstories search --queries questions.jsonl --json > hits.jsonl
     """
     from labstories.rag import Filters
+    from labstories.rag.answer import answer
 
     if not args.query and not args.queries:
         raise console.UsageError("give a QUERY or --queries FILE")
@@ -116,16 +118,15 @@ def cmd_search(args) -> int:
         return _search_file(index, args, settings.k)
     query = clean_text(args.query)  # undecodable argv bytes arrive as lone surrogates
     filters = Filters(**{kind.name: [clean_text(v) for v in getattr(args, kind.param)] for kind in KINDS})
-    hits = index.search(query, filters, settings.k)
     if args.json:
-        for hit in hits:
+        for hit in index.search(query, filters, settings.k):
             print(json.dumps(asdict(hit), ensure_ascii=False))
-    elif args.format == "markdown":
-        console.print_markdown(hits, args.query, filters, args.by_story, settings.public_url)
-    elif args.by_story:
-        console.print_stories(hits, args.query, filters)
+        return 0
+    found = answer(index, query, filters, retrieve=settings.k, labs=None)
+    if args.format == "markdown":
+        console.print_markdown(found, args.by_story, settings.public_url)
     else:
-        console.print_hits(hits, query, filters)
+        console.print_answer(found, args.by_story)
     return 0
 
 
@@ -298,7 +299,27 @@ def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 
+class _StderrLine(logging.Handler):
+    """A library warning (an ONNX fallback, a build not switched to yet) as one ``labstories: …`` line
+    on whatever ``sys.stderr`` is when it is emitted."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"labstories: {self.format(record)}", file=sys.stderr, flush=True)
+        except Exception:  # noqa: BLE001 — logging must never take a command down
+            self.handleError(record)
+
+
+def _show_library_warnings() -> None:
+    """The library logs (``labstories.*`` loggers) instead of printing; the terminal user still sees
+    its warnings. Only our loggers: other libraries' records keep their own handling."""
+    logger = logging.getLogger("labstories")
+    if not any(isinstance(handler, _StderrLine) for handler in logger.handlers):
+        logger.addHandler(_StderrLine(logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> int:
+    _show_library_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -1,11 +1,12 @@
-"""Readable terminal output for the CLI: update reports, hits, facets, stats."""
+"""Readable terminal output for the CLI: update reports, answers, facets, stats."""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
 
-from labstories.rag.grouping import group_by_story
+from labstories.index.vocabulary import KIND
+from labstories.rag.answer import Answer, StoryGroup, group_by_story
 from labstories.rag.records import Filters, Hit
 
 from . import markdown
@@ -54,8 +55,29 @@ def print_kept_index(settings) -> None:
           "give PATH to update it" + ("" if settings.chroma_url else ", or another --data-dir for the bundled snapshot"))
 
 
+def print_answer(answer: Answer, by_story: bool = False) -> None:
+    """The readable answer: the weak-match note when nothing speaks to the question, then the
+    passages ranked (or, ``by_story``, each story once with its best moment and up to two more)."""
+    if not answer.hits:
+        print_empty(answer)
+        return
+    if answer.weak:
+        print(textwrap.fill(markdown.weak_note(answer), _width()) + "\n")
+    (_print_stories if by_story else print_hits)(answer.hits, answer.query, answer.filters)
+
+
+def print_empty(answer: Answer) -> None:
+    """No passages: say so, and which filter to drop to get some back."""
+    print_hits([], answer.query, answer.filters)
+    for relax in answer.relaxations:
+        if relax.passages:
+            verb = "matches" if relax.passages == 1 else "match"
+            print(f"  remove {KIND[relax.kind].singular} {' or '.join(relax.values)}: "
+                  f"{plural(relax.passages, 'passage')} {verb} the other filters")
+
+
 def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
-    width = min(100, shutil.get_terminal_size((100, 20)).columns)
+    width = _width()
     scope = f" ({filters.describe()})" if filters else ""
     if not hits:
         print(f"No passages match {query!r}{scope}." + (" Try removing a filter." if filters else ""))
@@ -68,13 +90,10 @@ def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
         _print_moment(hit, width, "   ")
 
 
-def print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
+def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
     """``--by-story``: each story once (lab, role, place), its best moment, then up to two more."""
-    width = min(100, shutil.get_terminal_size((100, 20)).columns)
+    width = _width()
     scope = f" ({filters.describe()})" if filters else ""
-    if not hits:
-        print_hits(hits, query, filters)
-        return
     groups = group_by_story(hits)
     labs = len({g.lab for g in groups})
     print(f"{plural(len(hits), 'passage')} from {plural(len(groups), 'story', 'stories')} "
@@ -90,12 +109,16 @@ def print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
             _print_moment(hit, width, "     " if number else "   ")
 
 
-def print_markdown(hits: list[Hit], query: str, filters: Filters, by_story: bool, base: str = "") -> None:
+def print_markdown(answer: Answer, by_story: bool, base: str = "") -> None:
     """``--format markdown``: the answer as Markdown (grouped by story with ``--by-story``)."""
-    if by_story:
-        print(markdown.answer_markdown(query, filters, group_by_story(hits), base), end="")
-    else:
-        print(markdown.hits_markdown(query, filters, hits, base), end="")
+    groups = group_by_story(answer.hits) if by_story else [
+        StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, start=1)]
+    print(markdown.answer_markdown(answer.query, answer.filters, groups, base,
+                                   note=markdown.weak_note(answer) if answer.weak else ""), end="")
+
+
+def _width() -> int:
+    return min(100, shutil.get_terminal_size((100, 20)).columns)
 
 
 def _print_moment(hit: Hit, width: int, indent: str) -> None:

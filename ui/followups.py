@@ -37,9 +37,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from labstories.index.vocabulary import FILTER_KINDS, ROLES, SPOKEN_WORD, STORY_KINDS, TAG_KINDS
+from labstories.index.text import SPOKEN_WORD, fold
+from labstories.index.vocabulary import DOCUMENT_KINDS, FILTER_KINDS, ROLES, TAG_KINDS
 from labstories.rag.records import Filters
-from labstories.rag.translate import fold, to_english
+from labstories.rag.translate import to_english
 
 from .aliases import ALIASES as _SPOKEN_ALIASES
 
@@ -103,8 +104,9 @@ class Vocabulary:
 
     @classmethod
     def from_index(cls, index) -> "Vocabulary":
-        stories = index.state.stories.values()
-        return cls(index.facets, {s.country: s.continent for s in stories if s.country and s.continent})
+        documents = index.state.documents.values()
+        return cls(index.facets, {country: d.continents[0] for d in documents if len(d.continents) == 1
+                                  for country in d.countries})
 
     def names(self) -> list[tuple[re.Pattern, str, tuple[str, ...]]]:
         """(pattern, kind, values) for every recognisable name, longest first; built once."""
@@ -115,7 +117,7 @@ class Vocabulary:
 
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
         found: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for kind in STORY_KINDS + TAG_KINDS:
+        for kind in DOCUMENT_KINDS + TAG_KINDS:
             for value, count in self.facets.get(kind, {}).items():
                 phrase = normalise(value)
                 if len(phrase) < 3 or phrase in _FILLER:
@@ -164,19 +166,21 @@ def refine(message: str, previous_query: str, panel: Filters, vocabulary: Vocabu
     earlier messages set (the rest the user chose, and it is always kept).
     """
     message = (message or "").strip()
-    chosen = _minus(panel, from_messages or Filters())
+    chosen = panel.minus(from_messages or Filters())
     text = normalise(message)
     if previous_query and _MORE.match(text):
-        return Refinement(previous_query, _copy(panel), follow_up=True, more=True,
-                          from_messages=_minus(panel, chosen))
+        return Refinement(previous_query, panel, follow_up=True, more=True, from_messages=panel.minus(chosen))
     reading = _read(text, vocabulary)
     follow_up = bool(previous_query) and reading.follow_up
-    filters = _copy(panel if follow_up else chosen)
+    before = panel if follow_up else chosen
     kept = reading.kept if follow_up else [(k, v) for k, v in reading.kept if k not in TAG_KINDS]
-    removed = _clear(reading.cleared, filters) + _remove(filters, reading.dropped)
-    _apply(filters, kept, add=bool(_ADD_WORDS.search(text)), vocabulary=vocabulary)
+    cleared = before.without(*reading.cleared)
+    removed = [pair for pair in before.pairs() if pair not in cleared]
+    removed += [pair for pair in reading.dropped if pair in cleared]
+    filters = _apply(cleared.minus(Filters.from_pairs(reading.dropped)), kept, add=bool(_ADD_WORDS.search(text)),
+                     vocabulary=vocabulary)
     return Refinement(previous_query if follow_up else message, filters, follow_up=follow_up,
-                      recognised=kept, removed=removed, from_messages=_minus(filters, chosen))
+                      recognised=kept, removed=removed, from_messages=filters.minus(chosen))
 
 
 @dataclass
@@ -204,7 +208,7 @@ def _read(text: str, vocabulary: Vocabulary) -> _Reading:
     elif cue:
         follow_up = len(leftover) <= 2
     else:  # no follow-up word: only place and role names ("Peru?", "experimenters in Africa")
-        follow_up = not leftover and all(kind in STORY_KINDS for kind, _ in named)
+        follow_up = not leftover and all(kind in DOCUMENT_KINDS for kind, _ in named)
     remove = _REMOVE.search(rest_text)
     if cue and _REMOVE.search(cue.group(0)):  # "without Peru", "sans confiance"
         return _Reading([], named, cleared, follow_up)
@@ -241,46 +245,20 @@ def _cleared_kinds(text: str) -> list[str]:
     return [k for k in dict.fromkeys(kinds) if k in FILTER_KINDS]
 
 
-def _apply(filters: Filters, named: list[tuple[str, str]], add: bool, vocabulary: Vocabulary) -> None:
-    by_kind: dict[str, list[str]] = {}
-    for kind, value in named:
-        by_kind.setdefault(kind, []).append(value)
+def _apply(filters: Filters, named: list[tuple[str, str]], add: bool, vocabulary: Vocabulary) -> Filters:
+    """``filters`` with the named values: each replaces its kind's values (or joins them with ``add``);
+    a continent drops countries outside it, a country drops a continent it is not in."""
+    by_kind = Filters.from_pairs(named)
     for kind, values in by_kind.items():
-        current = getattr(filters, kind)
-        merged = current + [v for v in values if v not in current] if add else values
-        setattr(filters, kind, merged)
-    if "continent" in by_kind and "country" not in by_kind:
-        filters.country = [c for c in filters.country if vocabulary.continent_of.get(c) in filters.continent]
-    if "country" in by_kind and "continent" not in by_kind and filters.continent:
+        filters = filters.add(kind, *values) if add else filters.replace(kind, values)
+    if by_kind.continent and not by_kind.country:
+        filters = filters.replace("country", [c for c in filters.country
+                                              if vocabulary.continent_of.get(c) in filters.continent])
+    if by_kind.country and not by_kind.continent and filters.continent:
         places = {vocabulary.continent_of.get(c) for c in filters.country}
         if not places <= set(filters.continent):
-            filters.continent = []
-
-
-def _remove(filters: Filters, named: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    removed = []
-    for kind, value in named:
-        if value in getattr(filters, kind):
-            getattr(filters, kind).remove(value)
-            removed.append((kind, value))
-    return removed
-
-
-def _clear(kinds: list[str], filters: Filters) -> list[tuple[str, str]]:
-    removed = []
-    for kind in kinds:
-        removed.extend((kind, value) for value in getattr(filters, kind))
-        setattr(filters, kind, [])
-    return removed
-
-
-def _copy(filters: Filters) -> Filters:
-    return Filters(**{k: list(v) for k, v in filters.items()})
-
-
-def _minus(filters: Filters, other: Filters) -> Filters:
-    """The values of ``filters`` not in ``other``, kind by kind."""
-    return Filters(**{k: [v for v in values if v not in getattr(other, k)] for k, values in filters.items()})
+            filters = filters.without("continent")
+    return filters
 
 
 def normalise(text: str) -> str:

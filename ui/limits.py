@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from labstories.index.vocabulary import without_surrogates
+from labstories.index.text import without_surrogates
 
 MAX_QUESTION = 500     # characters of a chat question (the text box allows the same)
 MAX_LINK = 4000        # characters of a ?q=…&story=… link given to /open

@@ -13,7 +13,7 @@ import re
 
 from labstories.index.vocabulary import KIND
 from labstories.rag import links
-from labstories.rag.grouping import StoryGroup
+from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
 
 from .display import clock, lab_name, place
@@ -35,11 +35,13 @@ def filters_line(filters: Filters) -> str:
     return "; ".join(f"{KIND[kind].singular} {' or '.join(values)}" for kind, values in filters.items()) or "none"
 
 
-def answer_markdown(query: str, filters: Filters, groups: list[StoryGroup], base: str = "") -> str:
-    """The question and its filters, then per passage: lab, country, role, moment (an audio link),
-    the quoted text and the deep link."""
+def answer_markdown(query: str, filters: Filters, groups: list[StoryGroup], base: str = "", note: str = "") -> str:
+    """The question and its filters (and ``note``, the weak-match note), then per passage: lab,
+    country, role, moment (an audio link), the quoted text and the deep link."""
     lines = [f"## {_line(query)}", "", f"Filters: {filters_line(filters)}  ",
              f"Answer: {links.absolute(links.answer_link(query, filters), base)}", ""]
+    if note:
+        lines += [f"*{_line(note)}*", ""]
     for group in groups:
         best = group.best
         lines += [f"### {group.rank}. {lab_name(best.country)} — {_line(best.title)}",
@@ -49,9 +51,19 @@ def answer_markdown(query: str, filters: Filters, groups: list[StoryGroup], base
     return "\n".join(lines).rstrip() + "\n"
 
 
-def hits_markdown(query: str, filters: Filters, hits: list[Hit], base: str = "") -> str:
-    """A ranked list of passages (no grouping) in the same shape, one story heading per passage."""
-    return answer_markdown(query, filters, [StoryGroup(rank, [hit]) for rank, hit in enumerate(hits, start=1)], base)
+def weak_note(answer: Answer) -> str:
+    """In words: no passage speaks to the question directly, and which filters are to blame."""
+    strength = answer.strength
+    text = "No passage speaks to this directly"
+    if strength.filtered_out:
+        text += f" with {filters_line(answer.filters)}"
+    text += "; the closest are below."
+    if strength.blamed:
+        dropped = ", or without ".join(f"{KIND[r.kind].singular} {' or '.join(r.values)}" for r in strength.blamed)
+        text += f" Without {dropped} the archive has strong matches."
+    elif strength.filtered_out:
+        text += " Without the filters the archive has strong matches."
+    return text
 
 
 def _passage(hit: Hit, base: str) -> list[str]:
@@ -69,4 +81,4 @@ def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-__all__ = ["answer_markdown", "citation", "filters_line", "hits_markdown", "moment_label"]
+__all__ = ["answer_markdown", "citation", "filters_line", "moment_label", "weak_note"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from labstories.index.errors import CorpusError, LabstoriesError, NoIndexError, SettingsError, StoreError
+from labstories.index.errors import CorpusError, LabstoriesError, NoIndexError, StoreError
 from labstories.index.vocabulary import KIND
-from labstories.rag.errors import EvalFileError, FilterError, QueryError
+from labstories.rag.errors import FilterError, QueryError
 
 EXAMPLE_QUESTION = "how did labs build trust?"
 
@@ -63,16 +63,6 @@ def _(error: QueryError) -> str:
     if error.problem == "empty":
         return f'{error}; type a question, e.g. "{EXAMPLE_QUESTION}"'
     return f"{error} (--k)"
-
-
-@for_cli.register
-def _(error: SettingsError) -> str:
-    return str(error)
-
-
-@for_cli.register
-def _(error: EvalFileError) -> str:
-    return str(error)
 
 
 @singledispatch

@@ -97,9 +97,10 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
             except FilterError as error:
                 notes.append(f"Ignored the filter {param}={_quote(value)}: {for_web(error)}")
                 continue
-            kept.setdefault(kind, [])
-            kept[kind].extend(v for v in getattr(canonical, kind) if v not in kept[kind])
-    return Filters(**kept)
+            kept.setdefault(kind, []).extend(canonical.get(kind))
+    filters = Filters(**kept)
+    filters.resolved_by = facets  # every value was checked above: search need not resolve them again
+    return filters
 
 
 def _story(values: list[str], stories, notes: list[str]) -> str | None:

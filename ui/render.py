@@ -5,7 +5,7 @@ value is escaped unless the code marks it, visibly, as :class:`~markupsafe.Marku
 (the ``<mark>`` spans of :func:`highlight`, the macros' own output). A
 ``finalize`` hook also entity-encodes ``$ { } ` `` in every value, Markup
 included, because ``gr.HTML`` renders its value through a JS template that
-could read code in them. Only ``http(s)`` audio URLs (``rag.links.is_web_url``)
+could read code in them. Only ``http(s)`` audio URLs (``index.text.is_web_url``)
 ever reach an ``href``; all URLs come from :mod:`rag.links`.
 
 Chat answers are also sanitised by ``gr.Chatbot``, which strips ``data-``
@@ -19,30 +19,24 @@ citations) sits in hidden ``.ls-clip`` elements next to its control.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from labstories.index.records import Element, Section, Story
+from labstories.index.text import is_web_url
 from labstories.index.vocabulary import KIND, TAG_KINDS
 from labstories.rag import links
-from labstories.rag.filters import Relaxation
-from labstories.rag.grouping import StoryGroup
+from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
 from labstories.rag.snippets import highlight_spans
-from labstories.rag.strength import MatchStrength
 
 from . import markdown
 from .display import clock, lab_name, place, plural
 
 #: Singular, readable names of the filter kinds.
 KIND_LABEL = {kind.name: kind.singular for kind in KIND.values()}
-#: Tag kinds summarised next to an answer ("what the answer is about"), and how many values each.
-ABOUT_KINDS = ("principles", "tactics")
-ABOUT_TOP = 4
 
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 
@@ -97,7 +91,7 @@ def tag_chips(tags: dict[str, list[str]]) -> list[tuple[str, str, str]]:
 
 
 ENV.globals.update(
-    audio_at=links.audio_at, story_link=links.story_link, is_web_url=links.is_web_url, clock=clock,
+    audio_at=links.audio_at, story_link=links.story_link, is_web_url=is_web_url, clock=clock,
     lab_name=lab_name, place=place, plural=plural, highlight=highlight, tag_chips=tag_chips, kind_label=KIND_LABEL,
 )
 
@@ -107,73 +101,22 @@ def describe_filters(filters: Filters) -> str:
     return str(ENV.get_template("macros.html").module.describe(filters))
 
 
-@dataclass
-class Answer:
-    """One chat answer: the search that ran and the page of stories to show."""
-
-    query: str
-    filters: Filters
-    groups: list[StoryGroup]        # the page shown
-    first: int = 1                  # place of groups[0] among the answer's stories
-    stories: int = 0                # stories in the whole answer
-    passages: int = 0               # passages retrieved for this question
-    labs: int = 0                   # different labs among the stories
-    stems: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)   # plain text: what was understood or dropped
-    relaxations: list[Relaxation] = field(default_factory=list)
-    strength: MatchStrength | None = None
-    #: (kind, value, count) of the most frequent principles and tactics among the passages.
-    about: list[tuple[str, str, int]] = field(default_factory=list)
-    #: The page's address (or the public URL): copied links and Markdown are absolute against it.
-    base: str = ""
-    #: The filters that typed follow-ups set (the rest came from the panel).
-    typed: Filters = field(default_factory=Filters)
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.groups) - 1
-
-
-def about(hits: list[Hit], kinds=ABOUT_KINDS, top: int = ABOUT_TOP) -> list[tuple[str, str, int]]:
-    """The most frequent values of each kind among ``hits``, with counts (ties: alphabetical)."""
-    found = []
-    for kind in kinds:
-        counts = Counter(value for hit in hits for value in hit.tags.get(kind, ()))
-        found += [(kind, value, n) for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
-    return found
-
-
-def narrow_link(query: str, filters: Filters, kind: str, value: str) -> str:
-    """The answer link for the same question with one more filter value."""
-    values = {k: list(v) for k, v in filters.items()}
-    values[kind] = values.get(kind, []) + ([value] if value not in values.get(kind, []) else [])
-    return links.answer_link(query, Filters(**values))
-
-
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, base: str = "") -> str:
     """The assistant message: notes, weak-match note, lead, what it is about (chips with the links
-    that narrow the answer), stories, copy controls."""
-    chips = [(kind, value, n, narrow_link(answer.query, answer.filters, kind, value))
-             for kind, value, n in answer.about if value not in getattr(answer.filters, kind)]
+    that narrow the answer), stories, copy controls. ``base`` makes copied links absolute."""
     return ENV.get_template("answer.html").render(
-        answer=answer, about=chips, answer_link=links.answer_link(answer.query, answer.filters),
-        typed_link=links.answer_link("", answer.typed),
-        markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, answer.base),
-        citation=lambda hit: markdown.citation(hit, answer.base),
+        answer=answer, answer_link=answer.link, base=base,
+        markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, base),
+        citation=lambda hit: markdown.citation(hit, base),
     )
 
 
 def hit_html(hit: Hit, rank: int, stems: set[str], base: str = "") -> str:
     """One passage as a one-story answer card (used where a single hit is shown)."""
-    answer = Answer(hit.title, Filters(), [StoryGroup(rank, [hit])], rank, rank, 1, 1, stems, base=base)
-    markup = answer_html(answer)
+    answer = Answer(hit.title, Filters(), [StoryGroup(rank, [hit])], rank, rank, 1, 1, stems)
+    markup = answer_html(answer, base)
     start = markup.index('<article class="ls-hit">')
     return markup[start: markup.index("</article>", start) + len("</article>")]
-
-
-def empty_html(answer: Answer) -> str:
-    """No passages: say so, name the filters that emptied the list, suggest what to drop or use instead."""
-    return answer_html(Answer(answer.query, answer.filters, [], relaxations=answer.relaxations))
 
 
 def notice_html(text: str) -> str:
@@ -190,7 +133,7 @@ def chips_html(tags: dict[str, list[str]]) -> str:
     return str(ENV.get_template("macros.html").module.chips(tags))
 
 
-def story_html(story: Story, t: int | None, glossary: dict[str, Element] | None = None) -> str:
+def story_html(story: Story, t: int | None) -> str:
     """The whole transcript: metadata, summary, sections with timestamps and tags, ``t``'s section marked."""
     current = current_section(story, t)
     focus = t if t is not None else (current.start if current else 0)
@@ -208,6 +151,5 @@ def glossary_html(kind: str, value: str, element: Element | None) -> str:
     return ENV.get_template("glossary.html").render(kind=kind, value=value, element=element)
 
 
-__all__ = ["ABOUT_KINDS", "Answer", "KIND_LABEL", "about", "answer_html", "chips_html", "current_section",
-           "describe_filters", "empty_html", "esc", "glossary_html", "highlight", "hit_html", "narrow_link",
-           "notice_html", "play_html", "story_html"]
+__all__ = ["KIND_LABEL", "answer_html", "chips_html", "current_section", "describe_filters", "esc", "glossary_html",
+           "highlight", "hit_html", "notice_html", "play_html", "story_html"]

@@ -57,5 +57,5 @@ def test_the_open_handler_answers_every_link(app_index, pairs, prefix):  # noqa:
     link = prefix + "&".join(f"{quote(n, errors='surrogatepass')}={quote(v, errors='surrogatepass')}"
                              if i % 2 else f"{n}={v}" for i, (n, v) in enumerate(pairs))
     outputs = ChatApp(app_index).open_link(link)
-    history, *values, conv, url, story_html = outputs[:11]
-    _sendable([history, values, conv, url, story_html])
+    history, filters, conv, session, url, story_html = outputs[:6]  # the page's outputs (ui/app.py build_app)
+    _sendable([history, filters, conv, session, url, story_html])
