@@ -49,6 +49,7 @@ KINDS: tuple[FilterKind, ...] = (
     FilterKind("country", "Country", "country", "country", "document", "countries", ("countries",)),
     FilterKind("continent", "Continent", "continent", "continent", "document", "continents", ("continents",)),
     FilterKind("role", "Lab role", "lab role", "role", "document", "role", ("roles",)),
+    FilterKind("type", "Type", "type", "type", "document", "type", ("types",)),
 )
 KIND: dict[str, FilterKind] = {kind.name: kind for kind in KINDS}
 KIND_BY_PARAM: dict[str, FilterKind] = {kind.param: kind for kind in KINDS}

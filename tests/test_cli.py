@@ -178,8 +178,9 @@ def test_facets_command(capsys, mini_dir, use_session_model):
     code, out, _ = run(capsys, "facets", "--json", "--data-dir", mini_dir)
     assert code == 0
     facets = json.loads(out)
-    assert list(facets) == ["principles", "tactics", "tools", "skills", "country", "continent", "role"]
+    assert list(facets) == ["principles", "tactics", "tools", "skills", "country", "continent", "role", "type"]
     assert facets["principles"]["Trust"] == 4
+    assert facets["type"] == {"story": 16}
     assert facets["role"] == {"Experimenter": 11, "Explorer": 2, "Solutions Mapper": 3}
     assert facets["continent"]["Africa"] == 7
     code, out, _ = run(capsys, "facets", "--kind", "role", "--data-dir", mini_dir)
