@@ -67,8 +67,12 @@ class Original(StoryIndex):
         keyword = best_per_group([(int(i), float(scores[i])) for i in top], self._section_of)
         shown = {key: position for key, position, _ in keyword}
         shown.update({key: position for key, position, _ in dense})
-        return Candidates({key: score for key, _, score in dense}, {key: score for key, _, score in keyword},
-                          shown, query_stems(english))
+        return Candidates(
+            {key: score for key, _, score in dense},
+            {key: score for key, _, score in keyword},
+            shown,
+            query_stems(english),
+        )
 
 
 def top(index: StoryIndex, question: str, filters: Filters, k: int) -> list[tuple[str, int, float]]:
@@ -83,16 +87,22 @@ def timed_ms(function, *args) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data_dir", nargs="?", help="the index to open (default .labstories; with --smoke a temporary one)")
-    parser.add_argument("questions", nargs="?", help="JSON lines with id/question/filters (default ../shared/eval/dev.jsonl)")
+    parser.add_argument(
+        "data_dir", nargs="?", help="the index to open (default .labstories; with --smoke a temporary one)"
+    )
+    parser.add_argument(
+        "questions", nargs="?", help="JSON lines with id/question/filters (default ../shared/eval/dev.jsonl)"
+    )
     parser.add_argument("--data-dir", dest="data_dir_option", metavar="DATA_DIR", help="the same as DATA_DIR")
     parser.add_argument("--questions", dest="questions_option", metavar="QUESTIONS", help="the same as QUESTIONS")
-    parser.add_argument("--corpus", help="index this archive folder into the data directory first "
-                        "(unchanged stories are reused)")
+    parser.add_argument(
+        "--corpus", help="index this archive folder into the data directory first (unchanged stories are reused)"
+    )
     parser.add_argument("--k", type=int, default=20, help="hits compared per question")
     parser.add_argument("--rounds", type=int, default=3, help="times each side's candidates() is timed per question")
-    parser.add_argument("--smoke", action="store_true",
-                        help="quick: the mini corpus (tests/data/mini) and its questions, one round")
+    parser.add_argument(
+        "--smoke", action="store_true", help="quick: the mini corpus (tests/data/mini) and its questions, one round"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     args.data_dir = args.data_dir_option or args.data_dir
@@ -131,15 +141,26 @@ def main(argv: list[str] | None = None) -> int:
 
     median = {side: statistics.median(values) for side, values in times.items()}
     print(f"{same}/{len(questions)} questions: identical top {args.k} (section, start, score) over {passages} passages")
-    print(f"candidates() median: original {median['original']:.2f} ms, shipped {median['shipped']:.2f} ms "
-          f"({len(times['shipped'])} calls each)")
+    print(
+        f"candidates() median: original {median['original']:.2f} ms, shipped {median['shipped']:.2f} ms "
+        f"({len(times['shipped'])} calls each)"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "benchmark": "ab_candidates", "passages": passages, "questions": len(questions), "identical": same,
-            "differing": len(differing), "differing_ids": differing,
-            "original_candidates_median_ms": round(median["original"], 3),
-            "shipped_candidates_median_ms": round(median["shipped"], 3),
-        }, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "benchmark": "ab_candidates",
+                    "passages": passages,
+                    "questions": len(questions),
+                    "identical": same,
+                    "differing": len(differing),
+                    "differing_ids": differing,
+                    "original_candidates_median_ms": round(median["original"], 3),
+                    "shipped_candidates_median_ms": round(median["shipped"], 3),
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

@@ -110,8 +110,11 @@ def served(data_dir: str):
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
     port = free_port()
     began = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(data_dir),
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, server)
         startup = time.perf_counter() - began
@@ -134,8 +137,11 @@ def main() -> int:
     args = parser.parse_args()
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
     if args.corpus:
-        subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
-                       check=True, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "labstories.ui.cli", "index", args.corpus, "--data-dir", args.data_dir, "--quiet"],
+            check=True,
+            env=env,
+        )
     with served(args.data_dir) as (server, client, startup, idle):
         times = []
         known = known_values(args.data_dir)
@@ -154,17 +160,31 @@ def main() -> int:
     p90 = times[int(0.9 * (len(times) - 1))]
     print(f"questions            {len(times)} through /chat (gradio_client, localhost)")
     print(f"server start         {startup:.1f} s (opening the index and warming the model)")
-    print(f"enter → passages     median {statistics.median(times) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
-          f"max {times[-1] * 1000:.0f} ms")
-    print(f"server memory (RSS)  {idle['VmRSS'] / 1024:.0f} MB after warm-up, {after['VmRSS'] / 1024:.0f} MB after the "
-          f"questions, peak {after['VmHWM'] / 1024:.0f} MB")
+    print(
+        f"enter → passages     median {statistics.median(times) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
+        f"max {times[-1] * 1000:.0f} ms"
+    )
+    print(
+        f"server memory (RSS)  {idle['VmRSS'] / 1024:.0f} MB after warm-up, {after['VmRSS'] / 1024:.0f} MB after the "
+        f"questions, peak {after['VmHWM'] / 1024:.0f} MB"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "benchmark": "app_latency", "questions": len(times), "startup_seconds": round(startup, 2),
-            "chat_median_ms": round(statistics.median(times) * 1000, 1), "chat_p90_ms": round(p90 * 1000, 1),
-            "chat_max_ms": round(times[-1] * 1000, 1), "rss_warm_mb": round(idle["VmRSS"] / 1024, 1),
-            "rss_after_mb": round(after["VmRSS"] / 1024, 1), "rss_peak_mb": round(after["VmHWM"] / 1024, 1),
-        }, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "benchmark": "app_latency",
+                    "questions": len(times),
+                    "startup_seconds": round(startup, 2),
+                    "chat_median_ms": round(statistics.median(times) * 1000, 1),
+                    "chat_p90_ms": round(p90 * 1000, 1),
+                    "chat_max_ms": round(times[-1] * 1000, 1),
+                    "rss_warm_mb": round(idle["VmRSS"] / 1024, 1),
+                    "rss_after_mb": round(after["VmRSS"] / 1024, 1),
+                    "rss_peak_mb": round(after["VmHWM"] / 1024, 1),
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

@@ -99,7 +99,7 @@ class Run:
     alone_questions: int
     alone_errors: int
     levels: list[Level]
-    rss_mb: dict[str, float]         # "after 100", "after 1000", "idle"
+    rss_mb: dict[str, float]  # "after 100", "after 1000", "idle"
     peak_rss_mb: float
 
 
@@ -123,8 +123,12 @@ def conversations(dev: Path) -> list[Conversation]:
 def ensure_index(corpus: Path, data_dir: Path, env: dict) -> None:
     """Bring the index up to date: built once, then a no-op (an older format or damage is rebuilt)."""
     print(f"indexing {corpus} into {data_dir}…", file=sys.stderr, flush=True)
-    subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", str(corpus), "--data-dir", str(data_dir),
-                    "--quiet"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "labstories.ui.cli", "index", str(corpus), "--data-dir", str(data_dir), "--quiet"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 class Server:
@@ -136,12 +140,25 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = tempfile.TemporaryFile()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         began = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "labstories.ui.cli", "serve", "--data-dir", str(self.data_dir),
-             "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+            [
+                sys.executable,
+                "-m",
+                "labstories.ui.cli",
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
         wait_for_port(self.port, self.process, self.timeout, log=self.log)
         self.start_s = time.perf_counter() - began
         return self
@@ -198,8 +215,11 @@ def ask(client, conversation: Conversation, timeout: float, new_session: bool = 
             _, history, _, held, _ = job.result(timeout=timeout)
             replies.append(Reply(conversation.id, number, time.perf_counter() - began, passages(history)))
         except Exception as error:  # noqa: BLE001 — any failure a user would see is an error here
-            replies.append(Reply(conversation.id, number, time.perf_counter() - began,
-                                 error=f"{type(error).__name__}: {error}"[:300]))
+            replies.append(
+                Reply(
+                    conversation.id, number, time.perf_counter() - began, error=f"{type(error).__name__}: {error}"[:300]
+                )
+            )
             break
     return replies
 
@@ -217,8 +237,14 @@ def connect(url: str, attempts: int = 5):
 
     for attempt in range(attempts):
         try:
-            return Client(url, verbose=False, download_files=False, analytics_enabled=False,
-                          httpx_kwargs={"timeout": 60}, ssl_verify=tls_context())
+            return Client(
+                url,
+                verbose=False,
+                download_files=False,
+                analytics_enabled=False,
+                httpx_kwargs={"timeout": 60},
+                ssl_verify=tls_context(),
+            )
         except Exception:  # noqa: BLE001
             if attempt == attempts - 1:
                 raise
@@ -247,8 +273,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))] if ordered else 0.0
 
 
-def run_level(server: Server, plan: list[Conversation], users: int, questions: int, max_seconds: float,
-              alone: dict[tuple[str, int], tuple[str, ...]], answered: int, timeout: float) -> tuple[Level, Ledger]:
+def run_level(
+    server: Server,
+    plan: list[Conversation],
+    users: int,
+    questions: int,
+    max_seconds: float,
+    alone: dict[tuple[str, int], tuple[str, ...]],
+    answered: int,
+    timeout: float,
+) -> tuple[Level, Ledger]:
     clients = [connect(server.url) for _ in range(users)]  # visitors open the page before the clock starts
     with ThreadPoolExecutor(users) as pool:
         ledger = Ledger(server, questions, time.monotonic() + max_seconds, answered)
@@ -262,10 +296,16 @@ def run_level(server: Server, plan: list[Conversation], users: int, questions: i
     differ = sum(1 for r in ok if (r.conversation, r.turn) in alone and alone[(r.conversation, r.turn)] != r.passages)
     times = [r.seconds for r in replies]
     level = Level(
-        users=users, questions=len(replies), errors=len(errors), differ_from_alone=differ,
-        p50_s=round(statistics.median(times), 3) if times else 0.0, p95_s=round(percentile(times, 0.95), 3),
-        max_s=round(max(times, default=0.0), 3), wall_s=round(wall, 1),
-        questions_per_s=round(len(replies) / wall, 2) if wall else 0.0, rss_mb_end=round(server.rss_mb(), 1),
+        users=users,
+        questions=len(replies),
+        errors=len(errors),
+        differ_from_alone=differ,
+        p50_s=round(statistics.median(times), 3) if times else 0.0,
+        p95_s=round(percentile(times, 0.95), 3),
+        max_s=round(max(times, default=0.0), 3),
+        wall_s=round(wall, 1),
+        questions_per_s=round(len(replies) / wall, 2) if wall else 0.0,
+        rss_mb_end=round(server.rss_mb(), 1),
         error_examples=sorted({r.error for r in errors})[:3],
     )
     return level, ledger
@@ -285,8 +325,16 @@ def reference(server: Server, plan: list[Conversation], timeout: float) -> tuple
     return alone, errors
 
 
-def run(data_dir: Path, env: dict, plan: list[Conversation], users: list[int], questions: int,
-        max_seconds: float, concurrency: str, timeout: float) -> Run:
+def run(
+    data_dir: Path,
+    env: dict,
+    plan: list[Conversation],
+    users: list[int],
+    questions: int,
+    max_seconds: float,
+    concurrency: str,
+    timeout: float,
+) -> Run:
     with Server(data_dir, env) as server:
         idle = round(server.rss_mb(), 1)
         alone, alone_errors = reference(server, plan, timeout)
@@ -299,8 +347,15 @@ def run(data_dir: Path, env: dict, plan: list[Conversation], users: list[int], q
             rss.update(ledger.rss)
             levels.append(level)
             print("… " + _row(level), file=sys.stderr, flush=True)
-        return Run(concurrency or "default", round(server.start_s, 1), answered_alone(plan), alone_errors, levels,
-                   rss, round(server.rss_mb("VmHWM"), 1))
+        return Run(
+            concurrency or "default",
+            round(server.start_s, 1),
+            answered_alone(plan),
+            alone_errors,
+            levels,
+            rss,
+            round(server.rss_mb("VmHWM"), 1),
+        )
 
 
 def answered_alone(plan: list[Conversation]) -> int:
@@ -313,9 +368,11 @@ HEADER = "users  questions  errors  differ  p50 s  p95 s  max s  q/s    ×1 user
 
 def _row(level: Level, base: float | None = None) -> str:
     scale = f"{level.questions_per_s / base:7.2f}" if base else "      -"
-    return (f"{level.users:5d}  {level.questions:9d}  {level.errors:6d}  {level.differ_from_alone:6d}  "
-            f"{level.p50_s:5.2f}  {level.p95_s:5.2f}  {level.max_s:5.2f}  {level.questions_per_s:5.2f}  {scale}  "
-            f"{level.rss_mb_end:6.0f}")
+    return (
+        f"{level.users:5d}  {level.questions:9d}  {level.errors:6d}  {level.differ_from_alone:6d}  "
+        f"{level.p50_s:5.2f}  {level.p95_s:5.2f}  {level.max_s:5.2f}  {level.questions_per_s:5.2f}  {scale}  "
+        f"{level.rss_mb_end:6.0f}"
+    )
 
 
 def verdict(result: Run) -> dict[str, bool | None]:
@@ -326,17 +383,24 @@ def verdict(result: Run) -> dict[str, bool | None]:
         "zero_errors_at_50": None if top is None else top.errors == 0,
         "p95_at_50_within_3s": None if top is None else top.p95_s <= TARGETS["p95_s"],
         "same_top5_as_alone": None if top is None else top.differ_from_alone == 0,
-        "memory_after_1000_within_10pct": None if not (before and after) else after <= before * (1 + TARGETS["memory_growth"]),
+        "memory_after_1000_within_10pct": None
+        if not (before and after)
+        else after <= before * (1 + TARGETS["memory_growth"]),
     }
 
 
 def report(result: Run) -> str:
     base = result.levels[0].questions_per_s if result.levels and result.levels[0].users == 1 else None
-    lines = [f"queue concurrency {result.concurrency}; server start {result.server_start_s} s; "
-             f"{result.alone_questions} messages asked alone first (the reference answers, "
-             f"{result.alone_errors} errors)", HEADER]
+    lines = [
+        f"queue concurrency {result.concurrency}; server start {result.server_start_s} s; "
+        f"{result.alone_questions} messages asked alone first (the reference answers, "
+        f"{result.alone_errors} errors)",
+        HEADER,
+    ]
     lines += [_row(level, base) for level in result.levels]
-    lines.append("RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in result.rss_mb.items()) + f"; peak {result.peak_rss_mb:.0f}")
+    lines.append(
+        "RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in result.rss_mb.items()) + f"; peak {result.peak_rss_mb:.0f}"
+    )
     lines.append("targets at 50 users: " + ", ".join(f"{k} {v}" for k, v in verdict(result).items()))
     return "\n".join(lines)
 
@@ -345,19 +409,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", default="1,10,25,50", help="concurrent users per level, comma-separated")
     parser.add_argument("--questions", type=int, default=300, help="messages answered per level (default 300)")
-    parser.add_argument("--max-seconds", type=float, default=240, help="stop starting conversations after this, per level")
+    parser.add_argument(
+        "--max-seconds", type=float, default=240, help="stop starting conversations after this, per level"
+    )
     parser.add_argument("--timeout", type=float, default=60, help="seconds before one message counts as an error")
-    parser.add_argument("--concurrency", default="", help="queue concurrency to try, comma-separated "
-                        "(a fresh server each, via LABSTORIES_CONCURRENCY); default: the app's setting")
+    parser.add_argument(
+        "--concurrency",
+        default="",
+        help="queue concurrency to try, comma-separated "
+        "(a fresh server each, via LABSTORIES_CONCURRENCY); default: the app's setting",
+    )
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--dev", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
-    parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "labstories-load-index"),
-                        help="index folder, built once when missing")
+    parser.add_argument(
+        "--data-dir",
+        default=str(Path(tempfile.gettempdir()) / "labstories-load-index"),
+        help="index folder, built once when missing",
+    )
     parser.add_argument("--json", metavar="OUT", help="write the summary here as JSON")
     parser.add_argument("--smoke", action="store_true", help="a quick check: users 1,2, 8 messages each")
-    parser.add_argument("--one-session", action="store_true",
-                        help="each user keeps one session for all its conversations (tells per-session memory "
-                             "from per-question memory)")
+    parser.add_argument(
+        "--one-session",
+        action="store_true",
+        help="each user keeps one session for all its conversations (tells per-session memory "
+        "from per-question memory)",
+    )
     args = parser.parse_args(argv)
     global NEW_SESSIONS
     NEW_SESSIONS = not args.one_session
@@ -375,8 +451,13 @@ def main(argv: list[str] | None = None) -> int:
         result = run(Path(args.data_dir), run_env, plan, users, args.questions, args.max_seconds, limit, args.timeout)
         print(report(result), flush=True)
         runs.append(result)
-    summary = {"benchmark": "load", "cpus": os.cpu_count(), "load_average": os.getloadavg(),
-               "questions_per_level": args.questions, "runs": [dict(asdict(r), targets=verdict(r)) for r in runs]}
+    summary = {
+        "benchmark": "load",
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "questions_per_level": args.questions,
+        "runs": [dict(asdict(r), targets=verdict(r)) for r in runs],
+    }
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2) + "\n", "utf-8")
     return 0

@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("questions")
     parser.add_argument("--data-dir", default=".labstories")
-    parser.add_argument("--corpus", help="index this archive folder into --data-dir first (unchanged stories are reused)")
+    parser.add_argument(
+        "--corpus", help="index this archive folder into --data-dir first (unchanged stories are reused)"
+    )
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -39,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         update(args.corpus, settings, embedder=embedder)
     index = StoryIndex.open(settings, embedder=embedder)
     rate = index.speaking_rate
-    print(f"speaking rate: median {rate.median:.2f} words/s (IQR {rate.q1:.2f}–{rate.q3:.2f}) "
-          f"over {rate.sections} sections with a known end")
+    print(
+        f"speaking rate: median {rate.median:.2f} words/s (IQR {rate.q1:.2f}–{rate.q3:.2f}) "
+        f"over {rate.sections} sections with a known end"
+    )
     gaps, interpolated = [], 0
     for q in read_questions(args.questions):
         for hit in index.search(q.question, Filters.from_dict(q.filters), args.k):
@@ -50,20 +54,34 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("no hits: nothing to measure")
     late = sum(g > 30 for g in gaps)
     quartiles = statistics.quantiles(gaps, n=4) if len(gaps) > 1 else [gaps[0]] * 3
-    print(f"hits: {len(gaps)} (top {args.k}); interpolated {interpolated} ({interpolated / len(gaps):.0%}); "
-          f"moment > 30 s after the section's start: {late} ({late / len(gaps):.0%})")
-    print(f"gap to section start (s): median {statistics.median(gaps):.0f}, "
-          f"quartiles {quartiles}, max {max(gaps)}")
+    print(
+        f"hits: {len(gaps)} (top {args.k}); interpolated {interpolated} ({interpolated / len(gaps):.0%}); "
+        f"moment > 30 s after the section's start: {late} ({late / len(gaps):.0%})"
+    )
+    print(f"gap to section start (s): median {statistics.median(gaps):.0f}, quartiles {quartiles}, max {max(gaps)}")
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "benchmark": "moments",
-            "speaking_rate": {"median": rate.median, "q1": rate.q1, "q3": rate.q3, "sections": rate.sections},
-            "hits": len(gaps), "interpolated": interpolated, "interpolated_share": round(interpolated / len(gaps), 4),
-            "late_30s": late, "late_30s_share": round(late / len(gaps), 4),
-            "gap_seconds": {"median": statistics.median(gaps), "q1": quartiles[0], "q3": quartiles[2],
-                            "max": max(gaps)},
-        }, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "benchmark": "moments",
+                    "speaking_rate": {"median": rate.median, "q1": rate.q1, "q3": rate.q3, "sections": rate.sections},
+                    "hits": len(gaps),
+                    "interpolated": interpolated,
+                    "interpolated_share": round(interpolated / len(gaps), 4),
+                    "late_30s": late,
+                    "late_30s_share": round(late / len(gaps), 4),
+                    "gap_seconds": {
+                        "median": statistics.median(gaps),
+                        "q1": quartiles[0],
+                        "q3": quartiles[2],
+                        "max": max(gaps),
+                    },
+                },
+                indent=1,
+            )
+        )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -86,7 +86,7 @@ def throughput(backends: list[Backend], texts: list[str], batch_size: int) -> No
     """Each batch through every backend in turn; time and vectors accumulate per backend."""
     parts = {b.name: [] for b in backends}
     for begin in range(0, len(texts), batch_size):
-        batch = texts[begin: begin + batch_size]
+        batch = texts[begin : begin + batch_size]
         for backend in backends:
             began = time.perf_counter()
             parts[backend.name].append(backend.embedder.encode(batch))
@@ -106,8 +106,9 @@ def query_latency(embedder: Embedder, questions: list[str], rounds: int = 3) -> 
     return 1000 * statistics.median(times)
 
 
-def dev_scores(corpus: Path, dev: Path, work: Path, name: str, vectors: dict[str, np.ndarray],
-               query_embedder: Embedder) -> dict:
+def dev_scores(
+    corpus: Path, dev: Path, work: Path, name: str, vectors: dict[str, np.ndarray], query_embedder: Embedder
+) -> dict:
     from labstories.rag import StoryIndex, evaluate, read_questions
 
     settings = replace(Settings(), data_dir=work / f"index-{name}")
@@ -128,8 +129,11 @@ def stored_vectors(data_dir: Path) -> dict[str, np.ndarray]:
     collection = store.get_collection(store.open_client(data_dir, ""), state.manifest.collection)
     text_of = {p.id: p.embed_text for p in state.passages}
     got = collection.get(include=["embeddings"])
-    return {text_of[i.rpartition("~")[0]]: np.asarray(v, np.float32)
-            for i, v in zip(got["ids"], got["embeddings"]) if i.rpartition("~")[0] in text_of}
+    return {
+        text_of[i.rpartition("~")[0]]: np.asarray(v, np.float32)
+        for i, v in zip(got["ids"], got["embeddings"])
+        if i.rpartition("~")[0] in text_of
+    }
 
 
 def speed_table(backends: list[Backend], count: int) -> str:
@@ -137,8 +141,10 @@ def speed_table(backends: list[Backend], count: int) -> str:
     rows = ["| backend | passages/s | × torch | cosine to torch: min | p1 | mean |", "|---|---|---|---|---|---|"]
     for b in backends:
         cos = np.sum(b.vectors * reference.vectors, axis=1)
-        rows.append(f"| {b.name} | {count / b.seconds:.1f} | {reference.seconds / b.seconds:.2f} | {cos.min():.4f} | "
-                    f"{np.percentile(cos, 1):.4f} | {cos.mean():.5f} |")
+        rows.append(
+            f"| {b.name} | {count / b.seconds:.1f} | {reference.seconds / b.seconds:.2f} | {cos.min():.4f} | "
+            f"{np.percentile(cos, 1):.4f} | {cos.mean():.5f} |"
+        )
     return "\n".join(rows)
 
 
@@ -148,9 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "labstories-onnx"))
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--sample", type=int, default=256, help="passages (spread over all lengths) for the speed table")
-    parser.add_argument("--torch-index", help="take torch vectors from this index (built by `labstories index`) "
-                        "instead of embedding the corpus with torch again")
+    parser.add_argument(
+        "--sample", type=int, default=256, help="passages (spread over all lengths) for the speed table"
+    )
+    parser.add_argument(
+        "--torch-index",
+        help="take torch vectors from this index (built by `labstories index`) "
+        "instead of embedding the corpus with torch again",
+    )
     parser.add_argument("--no-eval", action="store_true", help="speed table only: no full-corpus vectors, no dev nDCG")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -167,34 +178,47 @@ def main(argv: list[str] | None = None) -> int:
         quantize(fp32, int8)
     figures["export_seconds"] = round(time.perf_counter() - began, 2)
     figures["fp32_mb"], figures["int8_mb"] = round(fp32.stat().st_size / 1e6, 1), round(int8.stat().st_size / 1e6, 1)
-    print(f"export + quantise: {figures['export_seconds']:.1f} s; fp32 {figures['fp32_mb']:.0f} MB, "
-          f"int8 {figures['int8_mb']:.0f} MB")
+    print(
+        f"export + quantise: {figures['export_seconds']:.1f} s; fp32 {figures['fp32_mb']:.0f} MB, "
+        f"int8 {figures['int8_mb']:.0f} MB"
+    )
 
     texts = corpus_texts(corpus, torch_embedder)
     sample = texts[:: max(1, len(texts) // args.sample)][: args.sample]
-    backends = [Backend("torch", torch_embedder), Backend("onnx-fp32", OnnxEmbedder(batch_size=args.batch_size, onnx_path=fp32)),
-                Backend("onnx-int8", OnnxEmbedder(batch_size=args.batch_size, onnx_path=int8))]
+    backends = [
+        Backend("torch", torch_embedder),
+        Backend("onnx-fp32", OnnxEmbedder(batch_size=args.batch_size, onnx_path=fp32)),
+        Backend("onnx-int8", OnnxEmbedder(batch_size=args.batch_size, onnx_path=int8)),
+    ]
     for backend in backends:  # load and warm each before timing
         backend.embedder.encode(sample[:2])
     throughput(backends, sample, args.batch_size)
-    print(f"\n{len(sample)} of {len(texts)} passages, batch {args.batch_size}, each batch through every backend in turn; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"\n{len(sample)} of {len(texts)} passages, batch {args.batch_size}, each batch through every backend in turn; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print(speed_table(backends, len(sample)))
     figures["sample_passages"] = len(sample)
     figures["backends"] = {}
     for b in backends:
         cos = np.sum(b.vectors * backends[0].vectors, axis=1)
-        figures["backends"][b.name] = {"passages_per_s": round(len(sample) / b.seconds, 1),
-                                       "cosine_to_torch_min": round(float(cos.min()), 5),
-                                       "cosine_to_torch_mean": round(float(cos.mean()), 5)}
+        figures["backends"][b.name] = {
+            "passages_per_s": round(len(sample) / b.seconds, 1),
+            "cosine_to_torch_min": round(float(cos.min()), 5),
+            "cosine_to_torch_mean": round(float(cos.mean()), 5),
+        }
 
     lines = Path(args.dev).read_text("utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     single = OnnxQueries(onnx_path=int8, threads=1)
-    figures["query_ms"] = {"torch": round(query_latency(torch_embedder, questions), 2),
-                           "onnx-int8": round(query_latency(single, questions), 2)}
-    print(f"\nquery encoding, median ms: torch (1 thread) {figures['query_ms']['torch']:.1f}, "
-          f"onnx-int8 (1 thread) {figures['query_ms']['onnx-int8']:.1f}")
+    figures["query_ms"] = {
+        "torch": round(query_latency(torch_embedder, questions), 2),
+        "onnx-int8": round(query_latency(single, questions), 2),
+    }
+    print(
+        f"\nquery encoding, median ms: torch (1 thread) {figures['query_ms']['torch']:.1f}, "
+        f"onnx-int8 (1 thread) {figures['query_ms']['onnx-int8']:.1f}"
+    )
     if not args.no_eval:
         figures |= evaluation(args, corpus, work, texts, torch_embedder, backends[2].embedder, single)
     if args.json:
@@ -202,8 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def evaluation(args, corpus: Path, work: Path, texts: list[str], torch_embedder: Embedder, int8_embedder: Embedder,
-               int8_queries: Embedder) -> dict:
+def evaluation(
+    args,
+    corpus: Path,
+    work: Path,
+    texts: list[str],
+    torch_embedder: Embedder,
+    int8_embedder: Embedder,
+    int8_queries: Embedder,
+) -> dict:
     """Every passage through int8 (throughput, agreement) and dev nDCG@10 per index/query backend pair."""
     if args.torch_index:
         torch_vectors = stored_vectors(Path(args.torch_index))
@@ -215,23 +246,39 @@ def evaluation(args, corpus: Path, work: Path, texts: list[str], torch_embedder:
     int8_vectors = dict(zip(texts, int8_embedder.encode(texts)))
     seconds = time.perf_counter() - began
     cos = np.array([float(np.dot(int8_vectors[t], torch_vectors[t])) for t in texts])
-    print(f"\nall {len(texts)} passages with onnx-int8: {len(texts) / seconds:.1f} passages/s "
-          f"(load average {os.getloadavg()[0]:.1f}); cosine to torch min {cos.min():.4f}, mean {cos.mean():.5f}")
-    found = {"all_passages": {"passages": len(texts), "int8_passages_per_s": round(len(texts) / seconds, 1),
-                              "cosine_to_torch_min": round(float(cos.min()), 5),
-                              "cosine_to_torch_mean": round(float(cos.mean()), 5)},
-             "dev_ndcg": {}}
+    print(
+        f"\nall {len(texts)} passages with onnx-int8: {len(texts) / seconds:.1f} passages/s "
+        f"(load average {os.getloadavg()[0]:.1f}); cosine to torch min {cos.min():.4f}, mean {cos.mean():.5f}"
+    )
+    found = {
+        "all_passages": {
+            "passages": len(texts),
+            "int8_passages_per_s": round(len(texts) / seconds, 1),
+            "cosine_to_torch_min": round(float(cos.min()), 5),
+            "cosine_to_torch_mean": round(float(cos.mean()), 5),
+        },
+        "dev_ndcg": {},
+    }
 
-    print("\n| index vectors | query vectors | dev nDCG@10 | topical | known_item | filtered | keyword | multilingual |")
+    print(
+        "\n| index vectors | query vectors | dev nDCG@10 | topical | known_item | filtered | keyword | multilingual |"
+    )
     print("|---|---|---|---|---|---|---|---|")
-    runs = [("torch", torch_vectors, "torch", torch_embedder), ("onnx-int8", int8_vectors, "torch", torch_embedder),
-            ("onnx-int8", int8_vectors, "onnx-int8", int8_queries)]
+    runs = [
+        ("torch", torch_vectors, "torch", torch_embedder),
+        ("onnx-int8", int8_vectors, "torch", torch_embedder),
+        ("onnx-int8", int8_vectors, "onnx-int8", int8_queries),
+    ]
     for docs, vectors, queries, query_embedder in runs:
         s = dev_scores(corpus, Path(args.dev), work, f"{docs}-{queries}", vectors, query_embedder)
         found["dev_ndcg"][f"{docs} index, {queries} queries"] = s
-        print(f"| {docs} | {queries} | {s['all']:.4f} | {s.get('topical', 0):.4f} | {s.get('known_item', 0):.4f} | "
-              f"{s.get('filtered', 0):.4f} | {s.get('keyword', 0):.4f} | {s.get('multilingual', 0):.4f} |", flush=True)
+        print(
+            f"| {docs} | {queries} | {s['all']:.4f} | {s.get('topical', 0):.4f} | {s.get('known_item', 0):.4f} | "
+            f"{s.get('filtered', 0):.4f} | {s.get('keyword', 0):.4f} | {s.get('multilingual', 0):.4f} |",
+            flush=True,
+        )
     return found
+
 
 if __name__ == "__main__":
     sys.exit(main())

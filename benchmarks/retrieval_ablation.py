@@ -29,10 +29,16 @@ from labstories.rag.search import RetrievalConfig  # noqa: E402
 SHIPPED = RetrievalConfig()
 #: (key in the JSON, row label, configuration)
 VARIANTS = [
-    ("keyword_only", "keyword only (bm25s, stemmed windows)",
-     replace(SHIPPED, dense_weight=0.0, story_weight=0.0, translate=False)),
-    ("dense_only", "dense only (context-prefixed windows)",
-     replace(SHIPPED, dense_weight=1.0, story_weight=0.0, translate=False)),
+    (
+        "keyword_only",
+        "keyword only (bm25s, stemmed windows)",
+        replace(SHIPPED, dense_weight=0.0, story_weight=0.0, translate=False),
+    ),
+    (
+        "dense_only",
+        "dense only (context-prefixed windows)",
+        replace(SHIPPED, dense_weight=1.0, story_weight=0.0, translate=False),
+    ),
     ("hybrid_rrf", "hybrid RRF k=60 (reference)", replace(SHIPPED, fusion="rrf", dense_weight=0.5, translate=False)),
     ("rrf_translation", "+ FR/ES glossary translation", replace(SHIPPED, fusion="rrf", dense_weight=0.5)),
     ("z_fusion", "+ z-score fusion (no story boost)", replace(SHIPPED, story_weight=0.0)),
@@ -46,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("questions")
     parser.add_argument("--data-dir", default=".labstories")
-    parser.add_argument("--corpus", help="index this archive folder into --data-dir first (unchanged stories are reused)")
+    parser.add_argument(
+        "--corpus", help="index this archive folder into --data-dir first (unchanged stories are reused)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     questions = read_questions(args.questions)
@@ -68,15 +76,23 @@ def main(argv: list[str] | None = None) -> int:
             times.append((time.perf_counter() - began) * 1000)
         rows = evaluate(index, questions).rows
         kinds = " | ".join(f"{rows[k]['ndcg']:.3f}" if k in rows else "–" for k in KINDS)
-        print(f"| {name} | {rows['all']['ndcg']:.3f} | {rows['all']['recall']:.3f} | {rows['all']['mrr']:.3f} | "
-              f"{kinds} | {statistics.median(times):.0f} |")
-        found[key] = {"ndcg": round(rows["all"]["ndcg"], 4), "recall": round(rows["all"]["recall"], 4),
-                      "mrr": round(rows["all"]["mrr"], 4), "median_ms": round(statistics.median(times), 2),
-                      "ndcg_by_kind": {k: round(rows[k]["ndcg"], 4) for k in KINDS if k in rows}}
+        print(
+            f"| {name} | {rows['all']['ndcg']:.3f} | {rows['all']['recall']:.3f} | {rows['all']['mrr']:.3f} | "
+            f"{kinds} | {statistics.median(times):.0f} |"
+        )
+        found[key] = {
+            "ndcg": round(rows["all"]["ndcg"], 4),
+            "recall": round(rows["all"]["recall"], 4),
+            "mrr": round(rows["all"]["mrr"], 4),
+            "median_ms": round(statistics.median(times), 2),
+            "ndcg_by_kind": {k: round(rows[k]["ndcg"], 4) for k in KINDS if k in rows},
+        }
     if args.json:
-        Path(args.json).write_text(json.dumps({"benchmark": "retrieval_ablation", "questions": len(questions),
-                                               "variants": found}, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"benchmark": "retrieval_ablation", "questions": len(questions), "variants": found}, indent=1)
+        )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

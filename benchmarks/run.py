@@ -68,7 +68,7 @@ class Bench:
 @dataclass
 class Outcome:
     name: str
-    runs: list[dict[str, float]] = field(default_factory=list)   # flattened numbers per repeat
+    runs: list[dict[str, float]] = field(default_factory=list)  # flattened numbers per repeat
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -81,22 +81,34 @@ def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
             Bench("index_and_search", "index_and_search.py", [mini, "--queries", asked], 180),
             Bench("app_latency", "app_latency.py", index, 180),
             Bench("load", "load.py", [*index, "--dev", asked, "--smoke"], 240),
-            Bench("scale", "scale.py", ["--corpus", mini, "--work", "{work}/scale", "--sizes", "2000",
-                                        "--rounds", "1", "--questions", asked], 300),
+            Bench(
+                "scale",
+                "scale.py",
+                ["--corpus", mini, "--work", "{work}/scale", "--sizes", "2000", "--rounds", "1", "--questions", asked],
+                300,
+            ),
             Bench("ab_candidates", "ab_candidates.py", ["--smoke", *index], 180),
             Bench("moments", "moments.py", [asked, *index], 180),
             Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index], 180),
             Bench("weak_match", "weak_match.py", [asked, str(OFF_TOPIC), *index], 180),
-            Bench("onnx_embedding", "onnx_embedding.py", [mini, "--dev", asked, "--work", "{work}/onnx",
-                                                          "--sample", "32"], 300),
+            Bench(
+                "onnx_embedding",
+                "onnx_embedding.py",
+                [mini, "--dev", asked, "--work", "{work}/onnx", "--sample", "32"],
+                300,
+            ),
         ]
     asked, index = str(questions), ["--data-dir", "{work}/app", "--corpus", str(corpus)]
     return [
         Bench("index_and_search", "index_and_search.py", [str(corpus), "--queries", asked]),
         Bench("app_latency", "app_latency.py", [*index, "--rounds", "2"]),
         Bench("load", "load.py", [*index, "--dev", asked]),
-        Bench("scale", "scale.py", ["--corpus", str(corpus), "--work", "{work}/scale", "--questions", asked,
-                                    "--sizes", "10000", "100000"], 7200),
+        Bench(
+            "scale",
+            "scale.py",
+            ["--corpus", str(corpus), "--work", "{work}/scale", "--questions", asked, "--sizes", "10000", "100000"],
+            7200,
+        ),
         Bench("ab_candidates", "ab_candidates.py", [*index, "--questions", asked]),
         Bench("moments", "moments.py", [asked, *index]),
         Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index]),
@@ -128,8 +140,7 @@ def run_one(bench: Bench, work: Path, out: Path, repeat: int) -> tuple[dict[str,
     print(f"[{bench.name} {repeat + 1}] {' '.join(command[1:])}", file=sys.stderr, flush=True)
     began = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout, cwd=ROOT,
-                              check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - began, f"timed out after {bench.timeout:.0f} s"
     seconds = time.perf_counter() - began
@@ -156,7 +167,9 @@ def machine() -> dict[str, str]:
     info = {"cores": str(os.cpu_count()), "python": platform.python_version(), "platform": platform.platform()}
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        models = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")
+        ]
         info["cpu"] = models[0] if models else platform.processor()
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
@@ -174,19 +187,28 @@ def load_average() -> str:
 def markdown(outcomes: list[Outcome], info: dict[str, str], repeats: int) -> str:
     lines = ["# Benchmarks", "", "| machine | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in info.items()]
-    lines += ["", f"Repeats per benchmark: {repeats}. Each cell: min / median / max over the repeats that succeeded.", "",
-              "| benchmark | metric | min | median | max | runs |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        f"Repeats per benchmark: {repeats}. Each cell: min / median / max over the repeats that succeeded.",
+        "",
+        "| benchmark | metric | min | median | max | runs |",
+        "|---|---|---|---|---|---|",
+    ]
     for outcome in outcomes:
         for problem in outcome.errors:
             lines.append(f"| {outcome.name} | **failed**: {problem} | | | | |")
         keys = list(dict.fromkeys(key for run in outcome.runs for key in run))
         for key in keys:
             values = [run[key] for run in outcome.runs if key in run]
-            lines.append(f"| {outcome.name} | {key} | {_fmt(min(values))} | {_fmt(statistics.median(values))} | "
-                         f"{_fmt(max(values))} | {len(values)} |")
+            lines.append(
+                f"| {outcome.name} | {key} | {_fmt(min(values))} | {_fmt(statistics.median(values))} | "
+                f"{_fmt(max(values))} | {len(values)} |"
+            )
         if outcome.seconds:
-            lines.append(f"| {outcome.name} | wall seconds (whole run) | {_fmt(min(outcome.seconds))} | "
-                         f"{_fmt(statistics.median(outcome.seconds))} | {_fmt(max(outcome.seconds))} | {len(outcome.seconds)} |")
+            lines.append(
+                f"| {outcome.name} | wall seconds (whole run) | {_fmt(min(outcome.seconds))} | "
+                f"{_fmt(statistics.median(outcome.seconds))} | {_fmt(max(outcome.seconds))} | {len(outcome.seconds)} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -231,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
                     outcome.runs.append(numbers)
             outcomes.append(outcome)
     info["load average after"] = load_average()
-    (out / "results.json").write_text(json.dumps(
-        {"machine": info, "repeats": repeats, "benchmarks": [asdict(o) for o in outcomes]}, indent=1))
+    (out / "results.json").write_text(
+        json.dumps({"machine": info, "repeats": repeats, "benchmarks": [asdict(o) for o in outcomes]}, indent=1)
+    )
     report = markdown(outcomes, info, repeats)
     (out / "results.md").write_text(report)
     print(report)

@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))
 
 import serve_probe  # noqa: E402
 import synthetic  # noqa: E402
+
 from labstories.index import Embedder, Settings, update  # noqa: E402
 from labstories.rag import Filters, StoryIndex, read_questions  # noqa: E402
 
@@ -61,7 +62,7 @@ class SizeResult:
     stories: int
     build_seconds: dict[str, float]
     disk_mb: float
-    search_ms: dict[str, dict[str, float]]         # part → {"median", "p95"}
+    search_ms: dict[str, dict[str, float]]  # part → {"median", "p95"}
     candidates: int
     recall_at_10: dict[str, float]
     serve: dict[str, float | str] = field(default_factory=dict)
@@ -72,8 +73,11 @@ class StageTimer:
 
     def __init__(self, index: StoryIndex):
         self.current: dict[str, float] = {}
-        for owner, name, stage in ((index.embedder, "encode_query", "encode"), (index, "_dense", "dense"),
-                                   (index, "_keyword", "keyword")):
+        for owner, name, stage in (
+            (index.embedder, "encode_query", "encode"),
+            (index, "_dense", "dense"),
+            (index, "_keyword", "keyword"),
+        ):
             setattr(owner, name, self._timed(getattr(owner, name), stage))
 
     def _timed(self, method, stage):
@@ -83,6 +87,7 @@ class StageTimer:
                 return method(*args, **kwargs)
             finally:
                 self.current[stage] = self.current.get(stage, 0.0) + (time.perf_counter() - began) * 1000
+
         return timed
 
 
@@ -107,8 +112,10 @@ def usable(index: StoryIndex, asked: list[tuple[str, Filters]]) -> list[tuple[st
 
 def summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    return {"median": round(statistics.median(ordered), 2),
-            "p95": round(ordered[min(len(ordered) - 1, int(np.ceil(0.95 * len(ordered))) - 1)], 2)}
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(ordered[min(len(ordered) - 1, int(np.ceil(0.95 * len(ordered))) - 1)], 2),
+    }
 
 
 def measure_search(index: StoryIndex, asked: list[tuple[str, Filters]], rounds: int) -> dict[str, dict[str, float]]:
@@ -124,14 +131,15 @@ def measure_search(index: StoryIndex, asked: list[tuple[str, Filters]], rounds: 
             encode, dense, keyword = (timer.current.get(s, 0.0) for s in ("encode", "dense", "keyword"))
             parts["search"].append(total)
             parts["encode"].append(encode)
-            parts["dense"].append(dense - encode)          # Chroma and the candidate loop
+            parts["dense"].append(dense - encode)  # Chroma and the candidate loop
             parts["keyword"].append(keyword)
             parts["rest"].append(total - dense - keyword)  # filters, grouping, fusion, hits
     return {part: summary(values) for part, values in parts.items()}
 
 
-def measure_recall(index: StoryIndex, vectors: np.ndarray, origin: np.ndarray,
-                   asked: list[tuple[str, Filters]]) -> dict[str, float]:
+def measure_recall(
+    index: StoryIndex, vectors: np.ndarray, origin: np.ndarray, asked: list[tuple[str, Filters]]
+) -> dict[str, float]:
     """Share of the exact top 10 (cosine, numpy) that the dense side's top 10 holds, as search
     queries it (Chroma's nearest neighbours, filtered in Chroma or after, see ``StoryIndex._dense``).
 
@@ -176,9 +184,12 @@ def run_size(source: synthetic.Source, size: int, work: Path, asked, args, embed
     recall = measure_recall(index, built.vectors, built.origin, asked)
     latency = measure_search(index, asked, args.rounds)
     result = SizeResult(
-        passages=size, stories=len(index.state.stories),
+        passages=size,
+        stories=len(index.state.stories),
         build_seconds={k: round(v, 2) for k, v in asdict(built.times).items()} | {"total": round(built.times.total, 2)},
-        disk_mb=round(synthetic.disk_mb(built.data_dir), 1), search_ms=latency, candidates=candidates,
+        disk_mb=round(synthetic.disk_mb(built.data_dir), 1),
+        search_ms=latency,
+        candidates=candidates,
         recall_at_10=recall,
     )
     del index
@@ -193,9 +204,11 @@ def run_size(source: synthetic.Source, size: int, work: Path, asked, args, embed
 
 
 def table(results: list[SizeResult]) -> str:
-    rows = ["| passages | build s | disk MB | search median / p95 ms | encode / Chroma / keyword / rest median ms "
-            "| candidates | recall@10 unfiltered / filtered | serve start s | serve RSS MB (peak) |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| passages | build s | disk MB | search median / p95 ms | encode / Chroma / keyword / rest median ms "
+        "| candidates | recall@10 unfiltered / filtered | serve start s | serve RSS MB (peak) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         s = r.search_ms
         serve = r.serve or {}
@@ -205,14 +218,17 @@ def table(results: list[SizeResult]) -> str:
             f"{s['encode']['median']:.0f} / {s['dense']['median']:.0f} / {s['keyword']['median']:.0f} / {s['rest']['median']:.0f} | "
             f"{r.candidates} | {r.recall_at_10.get('unfiltered', float('nan')):.3f} / {r.recall_at_10.get('filtered', float('nan')):.3f} | "
             f"{serve.get('startup_seconds', float('nan')):.1f} | "
-            f"{serve.get('rss_mb', float('nan')):.0f} ({serve.get('peak_mb', float('nan')):.0f}) |")
+            f"{serve.get('rss_mb', float('nan')):.0f} ({serve.get('peak_mb', float('nan')):.0f}) |"
+        )
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--corpus", default=str(SHARED / "corpus"), help="real archive to index once (default ../shared/corpus)")
+    parser.add_argument(
+        "--corpus", default=str(SHARED / "corpus"), help="real archive to index once (default ../shared/corpus)"
+    )
     parser.add_argument("--source-data-dir", help="read this existing index instead of indexing --corpus")
     parser.add_argument("--questions", default=str(SHARED / "eval" / "dev.jsonl"))
     parser.add_argument("--work", help="folder for the source and synthetic indexes (default: a temporary one)")
@@ -233,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_size(source, size, work, asked, args, embedder))
     print(table(results))
     if args.json:
-        Path(args.json).write_text(json.dumps({"benchmark": "scale", "sizes": {str(r.passages): asdict(r) for r in results}}, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"benchmark": "scale", "sizes": {str(r.passages): asdict(r) for r in results}}, indent=1)
+        )
     return 0
 
 

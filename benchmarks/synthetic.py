@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +30,10 @@ class Source:
     """The real index, read once: its state and one vector per passage (state order)."""
 
     state: state.IndexState
-    vectors: np.ndarray          # float32 (passages, 384), unit length
+    vectors: np.ndarray  # float32 (passages, 384), unit length
 
     @classmethod
-    def read(cls, data_dir: Path) -> "Source":
+    def read(cls, data_dir: Path) -> Source:
         current = state.load_state(data_dir)
         collection = store.get_collection(store.open_client(data_dir), current.manifest.collection)
         by_id: dict[str, np.ndarray] = {}
@@ -67,7 +67,7 @@ class Synthetic:
     data_dir: Path
     passages: list[Passage]
     vectors: np.ndarray
-    origin: np.ndarray           # position of each passage's real original in the source
+    origin: np.ndarray  # position of each passage's real original in the source
     times: BuildTimes
 
 
@@ -122,8 +122,10 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
         ids=[store.chroma_id(p.id, hashes[p.doc]) for p in passages],
         embeddings=vectors,
         documents=[p.text for p in passages],
-        metadatas=[store.passage_metadata(p, story_of[p.doc], hashes[p.doc], ends.get((p.doc, p.section_start)))
-                   for p in passages],
+        metadatas=[
+            store.passage_metadata(p, story_of[p.doc], hashes[p.doc], ends.get((p.doc, p.section_start)))
+            for p in passages
+        ],
         batch_size=min(5000, client.get_max_batch_size()),
     )
     times.chroma = time.perf_counter() - began
@@ -133,11 +135,19 @@ def build(source: Source, size: int, data_dir: Path, noise: float = 0.01) -> Syn
     times.keyword = time.perf_counter() - began
 
     began = time.perf_counter()
-    build_name = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    build_name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     files = state.write_build(data_dir, build_name, stories, list(source.state.glossary.values()), passages, keyword)
-    state.switch_manifest(data_dir, replace(
-        manifest, build=build_name, documents=hashes, corpus=f"synthetic:{size}", files=files,
-        indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    state.switch_manifest(
+        data_dir,
+        replace(
+            manifest,
+            build=build_name,
+            documents=hashes,
+            corpus=f"synthetic:{size}",
+            files=files,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
     times.files = time.perf_counter() - began
     return Synthetic(data_dir, passages, vectors, origin, times)
 

@@ -1,9 +1,9 @@
 """Files → stored index: scan and parse archive pages, chunk, embed, store."""
 
+from .elements import parse_element
 from .embed import Embedder
 from .errors import CorpusError, DamagedIndexError, LabstoriesError, NoIndexError, SettingsError, StoreError
 from .parse import ParseError, parse_story
-from .elements import parse_element
 from .passages import Chunking, story_passages
 from .records import TAG_KINDS, Element, Paragraph, Passage, Section, Story
 from .scan import ScanResult, scan
@@ -13,7 +13,31 @@ from .update import UpdateReport, update
 from .vector_cache import VectorCache
 
 __all__ = [
-    "TAG_KINDS", "SETTINGS", "Chunking", "CorpusError", "DamagedIndexError", "Element", "Embedder", "IndexState", "LabstoriesError", "NoIndexError",
-    "Paragraph", "ParseError", "Passage", "ScanResult", "Section", "Settings", "SettingsError", "StoreError",
-    "Story", "UpdateReport", "VectorCache", "load_state", "parse_element", "parse_story", "scan", "story_passages", "update",
+    "TAG_KINDS",
+    "SETTINGS",
+    "Chunking",
+    "CorpusError",
+    "DamagedIndexError",
+    "Element",
+    "Embedder",
+    "IndexState",
+    "LabstoriesError",
+    "NoIndexError",
+    "Paragraph",
+    "ParseError",
+    "Passage",
+    "ScanResult",
+    "Section",
+    "Settings",
+    "SettingsError",
+    "StoreError",
+    "Story",
+    "UpdateReport",
+    "VectorCache",
+    "load_state",
+    "parse_element",
+    "parse_story",
+    "scan",
+    "story_passages",
+    "update",
 ]

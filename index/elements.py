@@ -50,6 +50,6 @@ def _sections(text: str) -> dict[str, str]:
     found = {}
     marks = list(_SECTION.finditer(text))
     for mark, following in zip(marks, marks[1:] + [None]):
-        body = text[mark.end(): following.start() if following else len(text)]
+        body = text[mark.end() : following.start() if following else len(text)]
         found.setdefault(mark.group(1).lower(), " ".join(unescape(body).split()))
     return found

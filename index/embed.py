@@ -68,7 +68,9 @@ class Embedder:
     def dimension(self) -> int:
         """Vector size, read from the pooling config when that decides it (no model load)."""
         pooling = self.model_path / "1_Pooling" / "config.json"
-        modules = (self.model_path / "modules.json").read_text("utf-8") if (self.model_path / "modules.json").exists() else ""
+        modules = (
+            (self.model_path / "modules.json").read_text("utf-8") if (self.model_path / "modules.json").exists() else ""
+        )
         if pooling.exists() and "Dense" not in modules:
             return int(json.loads(pooling.read_text("utf-8"))["word_embedding_dimension"])
         return int(self.model.get_sentence_embedding_dimension())

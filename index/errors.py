@@ -27,7 +27,7 @@ class CorpusError(LabstoriesError):
     """The corpus path itself is unusable."""
 
     path: Path
-    problem: str            # "missing" | "empty" | "unreadable"
+    problem: str  # "missing" | "empty" | "unreadable"
     detail: str = ""
 
     def describe(self) -> str:
@@ -43,16 +43,20 @@ class NoIndexError(LabstoriesError):
     """There is no usable index in the data directory (yet, or any more)."""
 
     data_dir: Path
-    problem: str            # "missing" | "damaged" | "format" | "incomplete" | "model"
+    problem: str  # "missing" | "damaged" | "format" | "incomplete" | "model"
     path: Path | None = None
     detail: str = ""
-    found: str = ""          # what the index has (format version, model) when that is the problem
-    expected: str = ""       # what this program reads
-    server: str = ""         # the Chroma server's address, when the index lives there
+    found: str = ""  # what the index has (format version, model) when that is the problem
+    expected: str = ""  # what this program reads
+    server: str = ""  # the Chroma server's address, when the index lives there
 
     def describe(self) -> str:
         if self.problem == "missing":
-            return f"no index on the Chroma server at {self.server} yet" if self.server else f"no index in {self.data_dir} yet"
+            return (
+                f"no index on the Chroma server at {self.server} yet"
+                if self.server
+                else f"no index in {self.data_dir} yet"
+            )
         if self.problem == "format":
             return f"the index in {self.data_dir} has format {self.found}, this program reads {self.expected}"
         if self.problem == "model":
@@ -70,8 +74,9 @@ class DamagedIndexError(NoIndexError):
     """
 
     def __init__(self, path: Path | str, damage: str, data_dir: Path | None = None):
-        super().__init__(data_dir=Path(data_dir) if data_dir else Path(str(path)).parent, problem="damaged",
-                         path=path, detail=damage)
+        super().__init__(
+            data_dir=Path(data_dir) if data_dir else Path(str(path)).parent, problem="damaged", path=path, detail=damage
+        )
 
     @property
     def damage(self) -> str:
@@ -82,7 +87,7 @@ class DamagedIndexError(NoIndexError):
 class StoreError(LabstoriesError):
     """Chroma cannot be reached, or lacks what the manifest points at."""
 
-    problem: str            # "unreachable" | "missing_collection" | "unwritable"
+    problem: str  # "unreachable" | "missing_collection" | "unwritable"
     url: str = ""
     collection: str = ""
     detail: str = ""
@@ -99,11 +104,11 @@ class StoreError(LabstoriesError):
 class SettingsError(LabstoriesError):
     """A setting has a value the program cannot use."""
 
-    setting: str            # the setting's name, e.g. "k"
+    setting: str  # the setting's name, e.g. "k"
     value: object
-    problem: str            # e.g. "must be a whole number", "is out of range"
-    allowed: str = ""       # e.g. "1 to 1000"
-    source: str = ""        # "--k" or "LABSTORIES_K", filled in by whoever read it
+    problem: str  # e.g. "must be a whole number", "is out of range"
+    allowed: str = ""  # e.g. "1 to 1000"
+    source: str = ""  # "--k" or "LABSTORIES_K", filled in by whoever read it
     extra: dict = field(default_factory=dict)
 
     def describe(self) -> str:

@@ -23,7 +23,7 @@ class KeywordIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str]) -> "KeywordIndex":
+    def build(cls, texts: list[str]) -> KeywordIndex:
         import bm25s
 
         retriever = bm25s.BM25()
@@ -35,7 +35,7 @@ class KeywordIndex:
         self.retriever.save(str(folder), show_progress=False)
 
     @classmethod
-    def load(cls, folder: Path) -> "KeywordIndex":
+    def load(cls, folder: Path) -> KeywordIndex:
         import bm25s
 
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
@@ -53,7 +53,7 @@ class KeywordIndex:
         retriever, vocab = self.retriever, self.retriever.vocab_dict
         ids = [vocab[t] for t in tokens if t in vocab]
         if not ids or getattr(retriever, "nonoccurrence_array", None) is not None:
-            scores = self.scores(tokens)   # BM25 variants that score every passage
+            scores = self.scores(tokens)  # BM25 variants that score every passage
             positions = np.flatnonzero(scores > 0) if allowed is None else allowed[scores[allowed] > 0]
             return positions.astype(np.int64), scores[positions]
         data, indices, indptr = (retriever.scores[key] for key in ("data", "indices", "indptr"))
@@ -62,7 +62,7 @@ class KeywordIndex:
         scores = np.zeros(len(docs), dtype=np.float32)
         offset = 0
         for a, b in spans:
-            scores[inverse[offset: offset + b - a]] += data[a:b]   # a passage occurs once per token
+            scores[inverse[offset : offset + b - a]] += data[a:b]  # a passage occurs once per token
             offset += b - a
         if allowed is not None:
             _, keep, _ = np.intersect1d(docs, allowed, assume_unique=True, return_indices=True)

@@ -53,8 +53,9 @@ def export(embedder: Embedder, out: Path) -> Path:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     # Two texts of different lengths, so the traced graph keeps the padding mask.
     sample = embedder.tokenizer(["a short one", "a somewhat longer second text"], padding=True, return_tensors="pt")
@@ -62,9 +63,16 @@ def export(embedder: Embedder, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():  # tracer notes about the legacy exporter, irrelevant for this graph
         warnings.simplefilter("ignore")
-        torch.onnx.export(Tokens(embedder.model[0].auto_model).eval(), tuple(sample[n] for n in INPUTS), str(out),
-                          input_names=list(INPUTS), output_names=["tokens"], dynamic_axes=axes, opset_version=17,
-                          dynamo=False)
+        torch.onnx.export(
+            Tokens(embedder.model[0].auto_model).eval(),
+            tuple(sample[n] for n in INPUTS),
+            str(out),
+            input_names=list(INPUTS),
+            output_names=["tokens"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
     return out
 
 
@@ -85,7 +93,9 @@ def quantize(fp32: Path, out: Path) -> Path:
 
 def model_folder(embedder: Embedder) -> Path:
     """Where this model's exports are cached: one folder per weights and torch version."""
-    key = hashlib.sha256(f"{embedder.identity}|{embedder.model_path.resolve()}|{version('torch')}".encode()).hexdigest()[:12]
+    key = hashlib.sha256(
+        f"{embedder.identity}|{embedder.model_path.resolve()}|{version('torch')}".encode()
+    ).hexdigest()[:12]
     return cache_dir() / f"minilm-{key}"
 
 
@@ -153,7 +163,7 @@ class OnnxQueries:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @classmethod
-    def load(cls, embedder: Embedder) -> "OnnxQueries | None":
+    def load(cls, embedder: Embedder) -> OnnxQueries | None:
         """The export's query encoder, or None (torch then encodes queries) when it can't be had here."""
         try:
             return cls(embedder, fp32_model(embedder))
@@ -164,9 +174,11 @@ class OnnxQueries:
     def encode(self, text: str) -> np.ndarray:
         """float32 (384,), unit length: mean of the token vectors, as the model's pooling defines."""
         encoding = self.tokenizer.encode(text)
-        feed = {"input_ids": np.array([encoding.ids], np.int64),
-                "attention_mask": np.array([encoding.attention_mask], np.int64),
-                "token_type_ids": np.array([encoding.type_ids], np.int64)}
+        feed = {
+            "input_ids": np.array([encoding.ids], np.int64),
+            "attention_mask": np.array([encoding.attention_mask], np.int64),
+            "token_type_ids": np.array([encoding.type_ids], np.int64),
+        }
         pooled = self.session.run(None, feed)[0][0].mean(axis=0)  # one text, no padding: every token counts
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
@@ -181,8 +193,14 @@ class OnnxEmbedder(Embedder):
         """Its vectors differ a little from torch's: cached vectors and collections are kept apart."""
         return f"{self.identity}+{BACKEND}"
 
-    def __init__(self, model_path: Path | str | None = None, batch_size: int = 32, onnx_path: Path | None = None,
-                 threads: int = 0, query_backend: str = "onnx"):
+    def __init__(
+        self,
+        model_path: Path | str | None = None,
+        batch_size: int = 32,
+        onnx_path: Path | None = None,
+        threads: int = 0,
+        query_backend: str = "onnx",
+    ):
         super().__init__(model_path, batch_size, query_backend)
         self.onnx_path, self.threads = onnx_path, threads
 
@@ -198,7 +216,7 @@ class OnnxEmbedder(Embedder):
 
     def encode(self, texts: list[str], show_progress: bool = False):
         """float32 array (len(texts), 384), L2-normalised; mean pooling over real tokens, as the model defines."""
-        parts = [self._batch(texts[i: i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        parts = [self._batch(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
         return np.concatenate(parts) if parts else np.zeros((0, self.dimension), np.float32)
 
     def _batch(self, texts: list[str]) -> np.ndarray:
@@ -210,20 +228,31 @@ class OnnxEmbedder(Embedder):
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
-def indexing_embedder(model_path: Path | str | None = None, batch_size: int = 32,
-                      backend: str = "torch", query_backend: str = "onnx") -> Embedder:
+def indexing_embedder(
+    model_path: Path | str | None = None, batch_size: int = 32, backend: str = "torch", query_backend: str = "onnx"
+) -> Embedder:
     """The embedder ``labstories index`` uses: torch, or with ``backend="onnx-int8"`` the int8
     ONNX export when it can be made here (else torch, saying so)."""
     if backend != BACKEND:
         return Embedder(model_path, batch_size, query_backend)
     embedder = OnnxEmbedder(model_path, batch_size, query_backend=query_backend)
     try:
-        embedder.session
+        _ = embedder.session  # made (exported, checked) now, so a failure falls back here
     except Exception as error:  # noqa: BLE001 — an export problem must not stop indexing
         log.warning("ONNX indexing unavailable (%s: %s); embedding with torch", type(error).__name__, error)
         return Embedder(model_path, batch_size, query_backend)
     return embedder
 
 
-__all__ = ["BACKEND", "OnnxEmbedder", "OnnxQueries", "cache_dir", "export", "fp32_model", "indexing_embedder",
-           "int8_model", "model_folder", "quantize"]
+__all__ = [
+    "BACKEND",
+    "OnnxEmbedder",
+    "OnnxQueries",
+    "cache_dir",
+    "export",
+    "fp32_model",
+    "indexing_embedder",
+    "int8_model",
+    "model_folder",
+    "quantize",
+]

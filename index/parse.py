@@ -113,7 +113,7 @@ class _Builder:
         inline = _INLINE_TIME.match(text)
         if inline:
             start = seconds(inline.group(1), inline.group(2))
-            text = text[inline.end():].strip()
+            text = text[inline.end() :].strip()
         if not text:
             return
         paragraph = Paragraph(text=text, tags=self.pending_tags, start=start)
@@ -199,7 +199,7 @@ def parse_story(text: str, path: Path | str) -> Story:
                 while k < len(lines) and "]]" not in lines[k] and not _opens_block(lines[k]):
                     k += 1
                 if k < len(lines) and "]]" in lines[k]:
-                    block, end = " ".join([line, *lines[i: k + 1]]), k + 1
+                    block, end = " ".join([line, *lines[i : k + 1]]), k + 1
             i = end
             builder.flush()
             rest = block.split("]]", 1)[1].strip() if "]]" in block else ""

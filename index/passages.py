@@ -10,12 +10,11 @@ went to them every week" means nothing without the question it answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .records import Passage, Section, Story, merge_tags
 from .text import split_sentences
-
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -97,8 +96,8 @@ class _WordClock:
     """
 
     def __init__(self, section: Section, sentences: list[_Sentence]):
-        self.position = []                        # sentence → answer words before it in the section
-        first_of: dict[int, int] = {}             # paragraph → its first sentence
+        self.position = []  # sentence → answer words before it in the section
+        first_of: dict[int, int] = {}  # paragraph → its first sentence
         words = 0
         for number, sentence in enumerate(sentences):
             first_of.setdefault(sentence.paragraph, number)
@@ -107,8 +106,10 @@ class _WordClock:
         self.total = words
         # (paragraph or -1 for the section start, time, word position)
         self.anchors = [(-1, section.start, 0)] + [
-            (index, p.start, self.position[first_of[index]]) for index, p in enumerate(section.paragraphs)
-            if _valid_inline(section, p.start) and index in first_of]
+            (index, p.start, self.position[first_of[index]])
+            for index, p in enumerate(section.paragraphs)
+            if _valid_inline(section, p.start) and index in first_of
+        ]
         self.end = section.end
         self.sentences = sentences
 
@@ -144,7 +145,7 @@ def _sentences(section: Section, count_tokens: TokenCounter, chunking: Chunking)
         words = text.split()
         step = max(1, len(words) * chunking.window_tokens // (tokens * 2))
         for begin in range(0, len(words), step):
-            part = " ".join(words[begin: begin + step])
+            part = " ".join(words[begin : begin + step])
             sentences.append(_Sentence(part, count_tokens([part])[0], paragraph))
     return sentences
 
@@ -164,7 +165,7 @@ def _windows(sizes: list[int], size: int, overlap: int) -> list[tuple[int, int]]
         # Step back from the end until the overlap is covered, but always advance,
         # and never so far that the next window could not take in a new sentence.
         back, kept = last, 0
-        while back - 1 > first and kept < overlap and sum(sizes[back - 1: last + 1]) <= size:
+        while back - 1 > first and kept < overlap and sum(sizes[back - 1 : last + 1]) <= size:
             back -= 1
             kept += sizes[back]
         first = back

@@ -102,8 +102,9 @@ class Story(Document):
 
 def document_from_dict(raw: dict) -> Document:
     """The inverse of ``dataclasses.asdict`` for any document (a story comes back as a :class:`Story`)."""
-    sections = [Section(**{**s, "paragraphs": [Paragraph(**p) for p in s["paragraphs"]]})
-                for s in raw.get("sections", [])]
+    sections = [
+        Section(**{**s, "paragraphs": [Paragraph(**p) for p in s["paragraphs"]]}) for s in raw.get("sections", [])
+    ]
     cls = Story if raw.get("type") == "story" else Document
     return cls(**{**raw, "sections": sections})
 
@@ -145,8 +146,9 @@ class Passage:
 
 def filter_values(passage: Passage, document: Document) -> dict[str, list[str]]:
     """Every filter kind's values for one passage: its own tags, and its document's facts."""
-    return {kind.name: list(passage.tags.get(kind.name, ())) if kind.tag else document.values(kind.name)
-            for kind in KINDS}
+    return {
+        kind.name: list(passage.tags.get(kind.name, ())) if kind.tag else document.values(kind.name) for kind in KINDS
+    }
 
 
 def merge_tags(tag_dicts) -> dict[str, list[str]]:

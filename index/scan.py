@@ -100,9 +100,15 @@ def scan(root: Path | str, on_file=None, max_bytes: int = MAX_STORY_BYTES) -> Sc
             continue
         kind = page_type(text)
         if kind == "story" and len(raw) > max_bytes:
-            result.problems.append(Skipped(str(path), (
-                f"is {_size(len(raw))}, over the {_size(max_bytes)} limit for a story; "
-                "split it, or raise --max-story-bytes / LABSTORIES_MAX_STORY_BYTES")))
+            result.problems.append(
+                Skipped(
+                    str(path),
+                    (
+                        f"is {_size(len(raw))}, over the {_size(max_bytes)} limit for a story; "
+                        "split it, or raise --max-story-bytes / LABSTORIES_MAX_STORY_BYTES"
+                    ),
+                )
+            )
         elif kind == "story":
             _add_story(result, path, text, raw, seen_ids)
         elif kind in ELEMENT_TYPES:
@@ -127,7 +133,9 @@ def _named_like_a_story(path: Path) -> bool:
 
 def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:
     if path.stem in seen_ids:
-        result.problems.append(Skipped(str(path), f"duplicate story id {path.stem} (also {seen_ids[path.stem]}); kept the first"))
+        result.problems.append(
+            Skipped(str(path), f"duplicate story id {path.stem} (also {seen_ids[path.stem]}); kept the first")
+        )
         return
     try:
         story = parse_story(text, path)

@@ -102,6 +102,7 @@ def corpus_to_serve(settings: Settings) -> Path | None:
 
 # -- making the snapshot (scripts/make_snapshot.py) ---------------------------------
 
+
 def slim_element(text: str) -> str:
     """An element page with only what :func:`parse_element` reads: type tags, title, Overview, Purpose.
 
@@ -118,7 +119,7 @@ def slim_element(text: str) -> str:
         name = mark.group(1).lower()
         if name in KEPT_SECTIONS and name not in seen:
             seen.add(name)
-            body = text[mark.end(): following.start() if following else len(text)].strip()
+            body = text[mark.end() : following.start() if following else len(text)].strip()
             lines += ["", mark.group(0).strip(), body]
     return "\n".join(lines) + "\n"
 

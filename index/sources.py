@@ -21,10 +21,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import state, store, vectors
+from .errors import DamagedIndexError, NoIndexError
 from .keyword import KeywordIndex
 from .records import Document, Element, Passage
 from .settings import Settings
-from .errors import DamagedIndexError, NoIndexError
 from .state import IndexState, Manifest
 from .vocabulary import TAG_KINDS
 
@@ -51,13 +51,24 @@ class LocalSource:
     def vectors_at(self) -> str:
         return str(self.data_dir / "chroma")
 
-    def publish(self, manifest: Manifest, documents: list[Document], elements: list[Element],
-                passages: list[Passage], collection=None) -> None:
+    def publish(
+        self,
+        manifest: Manifest,
+        documents: list[Document],
+        elements: list[Element],
+        passages: list[Passage],
+        collection=None,
+    ) -> None:
         keyword = KeywordIndex.build([p.keyword_text for p in passages])
         # A copy of the vectors beside the build: search on a read-only data folder (see index/vectors.py).
-        matrix = None if collection is None else vectors.fetch(
-            collection, [store.chroma_id(p.id, manifest.documents[p.doc]) for p in passages])
-        manifest.files = state.write_build(self.data_dir, manifest.build, documents, elements, passages, keyword, matrix)
+        matrix = (
+            None
+            if collection is None
+            else vectors.fetch(collection, [store.chroma_id(p.id, manifest.documents[p.doc]) for p in passages])
+        )
+        manifest.files = state.write_build(
+            self.data_dir, manifest.build, documents, elements, passages, keyword, matrix
+        )
         state.switch_manifest(self.data_dir, manifest)
 
     def clean(self, keep: str) -> None:
@@ -108,8 +119,14 @@ class ServerSource:
     def vectors_at(self) -> str:
         return f"the Chroma server at {self.settings.chroma_url}"
 
-    def publish(self, manifest: Manifest, documents: list[Document], elements: list[Element],
-                passages: list[Passage], collection=None) -> None:
+    def publish(
+        self,
+        manifest: Manifest,
+        documents: list[Document],
+        elements: list[Element],
+        passages: list[Passage],
+        collection=None,
+    ) -> None:
         meta = store.meta_collection(self.client, create=True)
         for key, records in (("documents", documents), ("glossary", elements)):
             text = json.dumps([asdict(r) for r in records], ensure_ascii=False)
@@ -144,8 +161,12 @@ class ServerSource:
         if text is None:
             raise DamagedIndexError(self._where(f"{build}/{key}"), "missing")
         manifest = self.manifest()
-        if manifest and manifest.build == build and key in manifest.files \
-                and state.sha256_text(text) != manifest.files[key]:
+        if (
+            manifest
+            and manifest.build == build
+            and key in manifest.files
+            and state.sha256_text(text) != manifest.files[key]
+        ):
             raise DamagedIndexError(self._where(f"{build}/{key}"), "checksum mismatch")
         try:
             return json.loads(text)
@@ -191,10 +212,17 @@ def _passage(passage_id: str, text: str, meta: dict, document: Document) -> Pass
     heading = next((s.heading for s in document.sections if s.start == meta["section"]), "")
     context = meta.get("context", "")
     return Passage(
-        id=passage_id, doc=document.id, section_start=meta["section"], start=meta["start"], text=text,
-        embed_text=f"{context}\n{text}" if context else text, keyword_text=f"{heading}\n{text}",
-        tags={kind: list(meta.get(kind, [])) for kind in TAG_KINDS}, window=meta["window"],
-        words_before=int(meta.get("words_before", 0)), span_words=int(meta.get("span_words", 0)),
+        id=passage_id,
+        doc=document.id,
+        section_start=meta["section"],
+        start=meta["start"],
+        text=text,
+        embed_text=f"{context}\n{text}" if context else text,
+        keyword_text=f"{heading}\n{text}",
+        tags={kind: list(meta.get(kind, [])) for kind in TAG_KINDS},
+        window=meta["window"],
+        words_before=int(meta.get("words_before", 0)),
+        span_words=int(meta.get("span_words", 0)),
         span_end=meta.get("span_end"),
     )
 

@@ -24,13 +24,12 @@ import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from .errors import DamagedIndexError, NoIndexError
 from . import vectors
+from .errors import DamagedIndexError, NoIndexError
 from .keyword import KeywordIndex
-from functools import cached_property
-
 from .records import Document, Element, Passage, Story, document_from_dict
 
 FORMAT_VERSION = 4  # bump when parsing or windowing changes what a stored passage is
@@ -53,7 +52,7 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
+    def from_json(cls, text: str) -> Manifest:
         return cls(**json.loads(text))
 
     def to_json(self) -> str:
@@ -104,8 +103,15 @@ def build_dir(data_dir: Path, build: str) -> Path:
     return Path(data_dir) / "builds" / build
 
 
-def write_build(data_dir: Path, build: str, documents: list[Document], elements: list[Element],
-                passages: list[Passage], keyword: KeywordIndex, matrix=None) -> dict[str, str]:
+def write_build(
+    data_dir: Path,
+    build: str,
+    documents: list[Document],
+    elements: list[Element],
+    passages: list[Passage],
+    keyword: KeywordIndex,
+    matrix=None,
+) -> dict[str, str]:
     """Write a build folder; returns the checksum of each file for the manifest.
 
     ``matrix``: the passages' vectors, row by row, kept beside the build so a
@@ -124,8 +130,9 @@ def write_build(data_dir: Path, build: str, documents: list[Document], elements:
 
 
 def checksums(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): sha256(path)
-            for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): sha256(path) for path in sorted(Path(folder).rglob("*")) if path.is_file()
+    }
 
 
 def sha256(path: Path) -> str:

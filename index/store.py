@@ -142,7 +142,7 @@ def stored_ids(collection) -> set[str]:
 
 def delete_ids(collection, ids: list[str], batch_size: int) -> None:
     for begin in range(0, len(ids), batch_size):
-        collection.delete(ids=ids[begin: begin + batch_size])
+        collection.delete(ids=ids[begin : begin + batch_size])
 
 
 def drop_other_collections(client, keep: str, prefix: str) -> None:
@@ -201,7 +201,7 @@ def _self_query(collection, ids: list[str], where: str, sample: int) -> None:
     if not ids:
         return
     step = max(1, len(ids) // sample)
-    picks = ids[step // 2:: step][:sample]
+    picks = ids[step // 2 :: step][:sample]
     got = collection.get(ids=picks, include=["embeddings"])
     vectors = [list(map(float, v)) for v in got["embeddings"]]
     for chroma_id, vector in zip(got["ids"], vectors):
@@ -211,8 +211,11 @@ def _self_query(collection, ids: list[str], where: str, sample: int) -> None:
     # re-told, or the scale benchmark's perturbed copies) may tie with it in HNSW.
     # A lost or damaged graph loses them all; many near-copies can hide one or two.
     found = collection.query(query_embeddings=vectors, n_results=10, include=["distances"])
-    lost = [chroma_id for chroma_id, ids_, distances in zip(got["ids"], found["ids"], found["distances"])
-            if chroma_id not in ids_ and not (distances and distances[0] <= 1e-4)]
+    lost = [
+        chroma_id
+        for chroma_id, ids_, distances in zip(got["ids"], found["ids"], found["distances"])
+        if chroma_id not in ids_ and not (distances and distances[0] <= 1e-4)
+    ]
     if len(lost) > len(got["ids"]) // 2:
         raise DamagedIndexError(where, f"nearest-neighbour search does not find stored vectors such as {lost[0]}")
 
@@ -234,8 +237,12 @@ def put_document(meta, key: str, build: str, text: str) -> None:
     metadatas = [{"key": key, "build": build, "part": n, "parts": len(parts)} for n in range(len(parts))]
     for begin in range(0, len(parts), META_BATCH):
         end = begin + META_BATCH
-        meta.upsert(ids=ids[begin:end], embeddings=[[1.0]] * len(ids[begin:end]), documents=parts[begin:end],
-                    metadatas=metadatas[begin:end])
+        meta.upsert(
+            ids=ids[begin:end],
+            embeddings=[[1.0]] * len(ids[begin:end]),
+            documents=parts[begin:end],
+            metadatas=metadatas[begin:end],
+        )
 
 
 def get_document(meta, key: str) -> str | None:

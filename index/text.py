@@ -98,5 +98,18 @@ def first_stems(words: list[str]) -> list[str | None]:
     return found
 
 
-__all__ = ["LONE_SURROGATE", "SPOKEN_WORD", "WORD", "first_stems", "fold", "is_web_url", "split_sentences",
-           "stemmer", "stems_of", "stopwords", "tokenize", "unescape", "without_surrogates"]
+__all__ = [
+    "LONE_SURROGATE",
+    "SPOKEN_WORD",
+    "WORD",
+    "first_stems",
+    "fold",
+    "is_web_url",
+    "split_sentences",
+    "stemmer",
+    "stems_of",
+    "stopwords",
+    "tokenize",
+    "unescape",
+    "without_surrogates",
+]

@@ -18,7 +18,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -71,9 +71,15 @@ def collection_name(chunking: Chunking, model: str) -> str:
     return COLLECTION_PREFIX + hashlib.sha256(params.encode()).hexdigest()[:12]
 
 
-def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = None,
-           chunking: Chunking = Chunking(), show_progress: bool = False, rebuild: bool = False,
-           cache: VectorCache | None = None) -> UpdateReport:
+def update(
+    corpus: Path | str,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    chunking: Chunking = Chunking(),
+    show_progress: bool = False,
+    rebuild: bool = False,
+    cache: VectorCache | None = None,
+) -> UpdateReport:
     """Bring the index in line with ``corpus``; ``rebuild`` starts from nothing.
 
     ``cache``: vectors to reuse by passage text; default the bundled snapshot's,
@@ -82,8 +88,9 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
     Chroma store that fails :func:`store.check_vectors` is dropped and embedded afresh.
     """
     began = time.perf_counter()
-    embedder = embedder or indexing_embedder(settings.model_path or None, settings.batch_size,
-                                             settings.embed_backend, settings.query_backend)
+    embedder = embedder or indexing_embedder(
+        settings.model_path or None, settings.batch_size, settings.embed_backend, settings.query_backend
+    )
     files = markdown_files(Path(corpus))
     with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
         scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)
@@ -115,16 +122,29 @@ def update(corpus: Path | str, settings: Settings, embedder: Embedder | None = N
         passages.extend(own)
 
     cache = vector_cache.bundled() if cache is None else cache
-    report.cached, report.embedded = _embed_and_store(collection, to_embed, hashes, embedder, cache,
-                                                      settings.batch_size, show_progress)
+    report.cached, report.embedded = _embed_and_store(
+        collection, to_embed, hashes, embedder, cache, settings.batch_size, show_progress
+    )
     report.corpus = snapshot.corpus_label(corpus)
 
-    build = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    source.publish(state.Manifest(
-        format=state.FORMAT_VERSION, model=embedder.identity, dimension=embedder.dimension, chunking=asdict(chunking),
-        collection=name, build=build, corpus=report.corpus, documents=hashes,
-        indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    ), scanned.documents, scanned.elements, passages, collection)
+    build = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    source.publish(
+        state.Manifest(
+            format=state.FORMAT_VERSION,
+            model=embedder.identity,
+            dimension=embedder.dimension,
+            chunking=asdict(chunking),
+            collection=name,
+            build=build,
+            corpus=report.corpus,
+            documents=hashes,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+        scanned.documents,
+        scanned.elements,
+        passages,
+        collection,
+    )
 
     # The new index is live; now clear what nothing points at any more.
     wanted = {store.chroma_id(p.id, hashes[p.doc]) for p in passages}
@@ -188,8 +208,11 @@ def _by_document(passages: list[Passage]) -> dict[str, list[Passage]]:
 
 def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str]) -> UpdateReport:
     report = UpdateReport(
-        stories=len(scanned.stories), elements=len(scanned.elements), problems=scanned.problems,
-        warnings=scanned.warnings, other_types=dict(scanned.other_types),
+        stories=len(scanned.stories),
+        elements=len(scanned.elements),
+        problems=scanned.problems,
+        warnings=scanned.warnings,
+        other_types=dict(scanned.other_types),
     )
     for doc_id, digest in hashes.items():
         if doc_id not in old_hashes:
@@ -200,8 +223,15 @@ def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str
     return report
 
 
-def _embed_and_store(collection, items: list[tuple[Passage, Document]], hashes: dict[str, str], embedder: Embedder,
-                     cache: VectorCache, batch_size: int, show_progress: bool) -> tuple[int, int]:
+def _embed_and_store(
+    collection,
+    items: list[tuple[Passage, Document]],
+    hashes: dict[str, str],
+    embedder: Embedder,
+    cache: VectorCache,
+    batch_size: int,
+    show_progress: bool,
+) -> tuple[int, int]:
     """Store a vector for every item, from the cache where it has one; returns (cached, embedded)."""
     if not items:
         return 0, 0
@@ -213,14 +243,16 @@ def _embed_and_store(collection, items: list[tuple[Passage, Document]], hashes: 
     else:
         fresh = [(item, None) for item in items]
     for begin in range(0, len(known), 1000):  # cheap: no bar needed
-        part = known[begin: begin + 1000]
+        part = known[begin : begin + 1000]
         _store([item for item, _ in part], np.stack([vector for _, vector in part]), collection, hashes)
     # Similar lengths batch together, so little of each batch is padding.
     fresh = sorted((item for item, _ in fresh), key=lambda item: len(item[0].embed_text))
     chunk = batch_size  # one encode call and one Chroma upsert per batch
-    with tqdm(total=len(fresh), desc="Embedding passages", unit="passage", disable=not show_progress or not fresh) as bar:
+    with tqdm(
+        total=len(fresh), desc="Embedding passages", unit="passage", disable=not show_progress or not fresh
+    ) as bar:
         for begin in range(0, len(fresh), chunk):
-            part = fresh[begin: begin + chunk]
+            part = fresh[begin : begin + chunk]
             _store(part, embedder.encode([p.embed_text for p, _ in part]), collection, hashes)
             bar.update(len(part))
     return len(known), len(fresh)

@@ -27,7 +27,7 @@ BUNDLED = Path(__file__).resolve().parent / "data" / "vectors.npz"
 
 def cache_key(embed_text: str, model_identity: str) -> str:
     """32 hex digits of sha256(model identity, NUL, text): collisions are not a practical concern."""
-    return hashlib.sha256(f"{model_identity}\0{embed_text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{model_identity}\0{embed_text}".encode()).hexdigest()[:32]
 
 
 @dataclass(eq=False)
@@ -53,20 +53,26 @@ class VectorCache:
         return None if row is None else self.vectors[row]
 
     @classmethod
-    def load(cls, path: Path | str) -> "VectorCache":
+    def load(cls, path: Path | str) -> VectorCache:
         """The cache in an ``.npz`` file; an empty cache when the file is missing."""
         if not Path(path).exists():
             return cls()
         with np.load(path, allow_pickle=False) as data:
-            return cls(keys=[str(k) for k in data["keys"]], vectors=data["vectors"].astype(np.float32, copy=False),
-                       models=[str(m) for m in data["models"]])
+            return cls(
+                keys=[str(k) for k in data["keys"]],
+                vectors=data["vectors"].astype(np.float32, copy=False),
+                models=[str(m) for m in data["models"]],
+            )
 
     def save(self, path: Path | str) -> None:
         """Keys sorted, so regenerating an unchanged snapshot gives the same file."""
         order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
-        np.savez(path, keys=np.array([self.keys[i] for i in order], dtype="U32"),
-                 vectors=np.asarray(self.vectors, dtype=np.float32)[order],
-                 models=np.array(sorted(set(self.models)), dtype=str))
+        np.savez(
+            path,
+            keys=np.array([self.keys[i] for i in order], dtype="U32"),
+            vectors=np.asarray(self.vectors, dtype=np.float32)[order],
+            models=np.array(sorted(set(self.models)), dtype=str),
+        )
 
 
 @lru_cache(maxsize=1)
@@ -78,17 +84,21 @@ def bundled() -> VectorCache:
 def from_index(settings, model_identity: str) -> VectorCache:
     """The vectors an existing index holds, keyed by passage text (how the snapshot's cache is made)."""
     current = state.load_state(Path(settings.data_dir))
-    collection = store.get_collection(store.open_client(settings.data_dir, settings.chroma_url),
-                                      current.manifest.collection)
+    collection = store.get_collection(
+        store.open_client(settings.data_dir, settings.chroma_url), current.manifest.collection
+    )
     hashes = current.manifest.documents
     texts = {store.chroma_id(p.id, hashes[p.doc]): p.embed_text for p in current.passages}
     keys, rows = [], []
     ids = sorted(texts)
     for begin in range(0, len(ids), 1000):
-        got = collection.get(ids=ids[begin: begin + 1000], include=["embeddings"])
+        got = collection.get(ids=ids[begin : begin + 1000], include=["embeddings"])
         for chroma_id, vector in zip(got["ids"], got["embeddings"]):
             keys.append(cache_key(texts[chroma_id], model_identity))
             rows.append(np.asarray(vector, dtype=np.float32))
     unique = dict(zip(keys, rows))  # equal texts (rare) share one entry
-    return VectorCache(keys=list(unique), vectors=np.stack(list(unique.values())) if unique else
-                       np.zeros((0, 0), dtype=np.float32), models=[model_identity])
+    return VectorCache(
+        keys=list(unique),
+        vectors=np.stack(list(unique.values())) if unique else np.zeros((0, 0), dtype=np.float32),
+        models=[model_identity],
+    )

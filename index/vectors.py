@@ -34,7 +34,7 @@ def fetch(collection, ids: list[str], batch: int = 2000) -> np.ndarray:
     rows: dict[str, np.ndarray] = {}
     unique = list(dict.fromkeys(ids))  # two passages may share an id (and so one stored vector); Chroma refuses repeats
     for begin in range(0, len(unique), batch):
-        got = collection.get(ids=unique[begin: begin + batch], include=["embeddings"])
+        got = collection.get(ids=unique[begin : begin + batch], include=["embeddings"])
         rows.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
     missing = [i for i in ids if i not in rows]
     if missing:

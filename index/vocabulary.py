@@ -19,10 +19,10 @@ class FilterKind:
     the filter index and the facets their values, the panel its dropdown.
     """
 
-    name: str        # the Filters field, the JSON key and the stored metadata key: "principles"
-    label: str       # a panel heading: "Principles"
-    singular: str    # in a sentence: "principle"
-    param: str       # the URL parameter and the CLI flag's word: "principle"
+    name: str  # the Filters field, the JSON key and the stored metadata key: "principles"
+    label: str  # a panel heading: "Principles"
+    singular: str  # in a sentence: "principle"
+    param: str  # the URL parameter and the CLI flag's word: "principle"
     #: "passage": element tags written above paragraphs, so they differ within a document;
     #: "document": a fact of the whole page, read from the Document attribute ``attribute``
     #: (or from ``Document.metadata[name]`` when ``attribute`` is empty).
@@ -75,11 +75,11 @@ class Role:
 ROLES: tuple[Role, ...] = (
     Role("Experimenter", ("experimenters", "experimenter"), ("experimenter",)),
     Role("Explorer", ("explorers", "explorer"), ("explorer",)),
-    Role("Solutions Mapper", ("solutionmappers", "solutionmapper"),
-         ("solution mapper", "solutions mapper", "mapper")),
+    Role("Solutions Mapper", ("solutionmappers", "solutionmapper"), ("solution mapper", "solutions mapper", "mapper")),
 )
 ROLE_NAMES: tuple[str, ...] = tuple(role.name for role in ROLES)
 ROLE_OF_PREFIX: dict[str, str] = {prefix: role.name for role in ROLES for prefix in role.file_prefixes}
+
 
 def section_key(story: str, start: int) -> str:
     """``Experimenters_SSD@478``: a section's key in the evaluation files and in hits."""
@@ -94,5 +94,19 @@ def parse_section_key(key: str) -> tuple[str, int]:
     return story, int(start)
 
 
-__all__ = ["FILTER_KINDS", "KIND", "KINDS", "KIND_BY_PARAM", "ROLES", "ROLE_NAMES", "ROLE_OF_PREFIX",
-           "DOCUMENT_KINDS", "KIND_BY_KEY", "TAG_KINDS", "FilterKind", "Role", "parse_section_key", "section_key"]
+__all__ = [
+    "FILTER_KINDS",
+    "KIND",
+    "KINDS",
+    "KIND_BY_PARAM",
+    "ROLES",
+    "ROLE_NAMES",
+    "ROLE_OF_PREFIX",
+    "DOCUMENT_KINDS",
+    "KIND_BY_KEY",
+    "TAG_KINDS",
+    "FilterKind",
+    "Role",
+    "parse_section_key",
+    "section_key",
+]

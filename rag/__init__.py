@@ -1,14 +1,30 @@
 """Query → ranked hits: hybrid filtered search, links, snippets, evaluation."""
 
-from .evaluate import Question, Scores, evaluate, format_table, read_questions, score
 from .errors import EvalFileError, FilterError, QueryError
+from .evaluate import Question, Scores, evaluate, format_table, read_questions, score
 from .links import answer_link, audio_at, filters_from_params, story_link
-from .records import FILTER_KINDS, Filters, Hit
 from .live import LiveIndex
+from .records import FILTER_KINDS, Filters, Hit
 from .search import RetrievalConfig, StoryIndex
 
 __all__ = [
-    "FILTER_KINDS", "EvalFileError", "FilterError", "Filters", "Hit", "LiveIndex", "QueryError", "Question",
-    "RetrievalConfig", "Scores", "StoryIndex", "answer_link", "audio_at", "evaluate", "filters_from_params",
-    "format_table", "read_questions", "score", "story_link",
+    "FILTER_KINDS",
+    "EvalFileError",
+    "FilterError",
+    "Filters",
+    "Hit",
+    "LiveIndex",
+    "QueryError",
+    "Question",
+    "RetrievalConfig",
+    "Scores",
+    "StoryIndex",
+    "answer_link",
+    "audio_at",
+    "evaluate",
+    "filters_from_params",
+    "format_table",
+    "read_questions",
+    "score",
+    "story_link",
 ]

@@ -37,7 +37,7 @@ ABOUT_TOP = 4
 class StoryGroup:
     """One story in an answer: its facts once, its best moments in ranking order."""
 
-    rank: int                          # 1-based place of the story in the answer
+    rank: int  # 1-based place of the story in the answer
     hits: list[Hit] = field(default_factory=list)
 
     @property
@@ -70,13 +70,13 @@ class Answer:
 
     query: str
     filters: Filters
-    groups: list[StoryGroup]        # the page shown
-    first: int = 1                  # place of groups[0] among the answer's stories
-    stories: int = 0                # stories in the whole answer
-    passages: int = 0               # passages retrieved for this question
-    labs: int = 0                   # different labs among the stories
+    groups: list[StoryGroup]  # the page shown
+    first: int = 1  # place of groups[0] among the answer's stories
+    stories: int = 0  # stories in the whole answer
+    passages: int = 0  # passages retrieved for this question
+    labs: int = 0  # different labs among the stories
     stems: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)   # plain text: what was understood or dropped
+    notes: list[str] = field(default_factory=list)  # plain text: what was understood or dropped
     relaxations: list[Relaxation] = field(default_factory=list)
     strength: MatchStrength | None = None
     #: The most frequent principles and tactics among the passages, each narrowing the answer.
@@ -103,8 +103,15 @@ class Answer:
         return bool(self.groups) and self.strength is not None and not self.strength.strong
 
 
-def answer(index, query: str, filters: Filters | None = None, first: int = 0, notes=(),
-           retrieve: int = RETRIEVE, labs: int | None = PAGE_LABS) -> Answer:
+def answer(
+    index,
+    query: str,
+    filters: Filters | None = None,
+    first: int = 0,
+    notes=(),
+    retrieve: int = RETRIEVE,
+    labs: int | None = PAGE_LABS,
+) -> Answer:
     """Search ``query`` under ``filters`` and make the page of stories starting at story ``first``
     (0-based) that holds ``labs`` labs (None: every story from ``first`` on); the same question and
     filters always give the same stories in the same order."""
@@ -113,11 +120,22 @@ def answer(index, query: str, filters: Filters | None = None, first: int = 0, no
     groups = group_by_story(hits)
     page = page_of(groups, first, labs) if labs else groups[first:]
     return Answer(
-        query, filters, page, first + 1, len(groups), len(hits), len({g.lab for g in groups}), query_stems(query),
-        list(notes), relaxations=index.relaxations(filters) if not hits else [],
+        query,
+        filters,
+        page,
+        first + 1,
+        len(groups),
+        len(hits),
+        len({g.lab for g in groups}),
+        query_stems(query),
+        list(notes),
+        relaxations=index.relaxations(filters) if not hits else [],
         strength=assess(index, query, filters, hits) if hits and not first else None,  # said once, on the first page
-        about=[Narrowing(kind, value, n, links.answer_link(query, filters.add(kind, value)))
-               for kind, value, n in about(hits) if (kind, value) not in filters],
+        about=[
+            Narrowing(kind, value, n, links.answer_link(query, filters.add(kind, value)))
+            for kind, value, n in about(hits)
+            if (kind, value) not in filters
+        ],
         hits=hits,
     )
 
@@ -153,5 +171,16 @@ def about(hits: list[Hit], kinds=ABOUT_KINDS, top: int = ABOUT_TOP) -> list[tupl
     return found
 
 
-__all__ = ["ABOUT_KINDS", "MOMENTS", "PAGE_LABS", "RETRIEVE", "Answer", "Narrowing", "StoryGroup", "about", "answer",
-           "group_by_story", "page_of"]
+__all__ = [
+    "ABOUT_KINDS",
+    "MOMENTS",
+    "PAGE_LABS",
+    "RETRIEVE",
+    "Answer",
+    "Narrowing",
+    "StoryGroup",
+    "about",
+    "answer",
+    "group_by_story",
+    "page_of",
+]

@@ -13,9 +13,9 @@ class FilterError(LabstoriesError):
     """A filter the index does not know: an unknown kind, or a value no passage carries."""
 
     kind: str
-    value: str | None = None           # None when the kind itself is unknown
+    value: str | None = None  # None when the kind itself is unknown
     closest: list[str] = field(default_factory=list)
-    known: int = 0                     # how many values the index has for this kind
+    known: int = 0  # how many values the index has for this kind
 
     def describe(self) -> str:
         if self.value is None:
@@ -28,7 +28,7 @@ class FilterError(LabstoriesError):
 class QueryError(LabstoriesError):
     """The query cannot be run as given."""
 
-    problem: str                       # "empty" | "k_range"
+    problem: str  # "empty" | "k_range"
     k: int | None = None
     limit: int = 1000
 

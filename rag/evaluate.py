@@ -63,8 +63,11 @@ def question_lines(path: Path | str):
 def _question(raw: dict, number: int) -> Question:
     Filters.from_dict(raw.get("filters"))
     return Question(
-        id=str(raw.get("id", number)), question=str(raw["question"]), kind=str(raw.get("kind", "")),
-        filters=raw.get("filters") or {}, relevant={k: int(v) for k, v in (raw.get("relevant") or {}).items()},
+        id=str(raw.get("id", number)),
+        question=str(raw["question"]),
+        kind=str(raw.get("kind", "")),
+        filters=raw.get("filters") or {},
+        relevant={k: int(v) for k, v in (raw.get("relevant") or {}).items()},
     )
 
 
@@ -85,7 +88,7 @@ def ndcg(ranked: list[str], relevant: dict[str, int], depth: int = 10) -> float:
         gains.append(0 if key in seen else 2 ** relevant.get(key, 0) - 1)
         seen.add(key)
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
-    ideal = sorted((2 ** g - 1 for g in relevant.values()), reverse=True)[:depth]
+    ideal = sorted((2**g - 1 for g in relevant.values()), reverse=True)[:depth]
     idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
 
@@ -104,7 +107,7 @@ def mrr(ranked: list[str], relevant: dict[str, int], depth: int = 10) -> float:
 
 @dataclass
 class Scores:
-    rows: dict[str, dict[str, float]]   # kind (and "all") → metric → mean
+    rows: dict[str, dict[str, float]]  # kind (and "all") → metric → mean
     counts: dict[str, int]
     per_question: dict[str, dict[str, float]]
 
@@ -113,14 +116,18 @@ def score(questions: list[Question], ranked_sections: dict[str, list[str]], dept
     per_question = {}
     for q in questions:
         ranked = ranked_sections.get(q.id, [])
-        per_question[q.id] = {"ndcg": ndcg(ranked, q.relevant, depth), "recall": recall(ranked, q.relevant, depth),
-                              "mrr": mrr(ranked, q.relevant, depth)}
+        per_question[q.id] = {
+            "ndcg": ndcg(ranked, q.relevant, depth),
+            "recall": recall(ranked, q.relevant, depth),
+            "mrr": mrr(ranked, q.relevant, depth),
+        }
     groups: dict[str, list[str]] = {"all": [q.id for q in questions]}
     for q in questions:
         groups.setdefault(q.kind or "unlabelled", []).append(q.id)
     rows = {
         kind: {metric: mean(per_question[i][metric] for i in ids) for metric in ("ndcg", "recall", "mrr")}
-        for kind, ids in groups.items() if ids
+        for kind, ids in groups.items()
+        if ids
     }
     return Scores(rows=rows, counts={kind: len(ids) for kind, ids in groups.items()}, per_question=per_question)
 
@@ -130,7 +137,8 @@ def format_table(scores: Scores, depth: int = 10) -> str:
     order = ["all"] + sorted(kind for kind in scores.rows if kind != "all")
     lines = [
         f"| {kind} | {scores.counts[kind]} | {row['ndcg']:.3f} | {row['recall']:.3f} | {row['mrr']:.3f} |"
-        for kind in order for row in [scores.rows[kind]]
+        for kind in order
+        for row in [scores.rows[kind]]
     ]
     return "\n".join([header, *lines])
 

@@ -26,19 +26,19 @@ _POSITION = np.int32
 class KindIndex:
     """One filter kind: value codes per passage (CSR) and passages per value (posting lists)."""
 
-    values: tuple[str, ...]              # code → value
-    indptr: np.ndarray                   # passage i's codes are codes[indptr[i]:indptr[i + 1]]
+    values: tuple[str, ...]  # code → value
+    indptr: np.ndarray  # passage i's codes are codes[indptr[i]:indptr[i + 1]]
     codes: np.ndarray
-    postings: dict[str, np.ndarray]      # value → sorted passage positions
+    postings: dict[str, np.ndarray]  # value → sorted passage positions
 
     @classmethod
-    def build(cls, per_passage: list[list[str]]) -> "KindIndex":
+    def build(cls, per_passage: list[list[str]]) -> KindIndex:
         """From each passage's values (empty strings and repeats ignored)."""
         lengths = np.fromiter(map(len, per_passage), dtype=np.int64, count=len(per_passage))
         return cls.from_flat([v for values in per_passage for v in values], lengths)
 
     @classmethod
-    def from_flat(cls, flat: list[str], lengths: np.ndarray) -> "KindIndex":
+    def from_flat(cls, flat: list[str], lengths: np.ndarray) -> KindIndex:
         """From all passages' values in one list, ``lengths[i]`` of them belonging to passage i.
         Empty values and repeats within a passage are dropped here, in numpy."""
         code_of: dict[str, int] = {}
@@ -53,11 +53,14 @@ class KindIndex:
         owner, codes = pairs // (len(code_of) + 1), pairs % (len(code_of) + 1)
         indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner, minlength=len(lengths)), out=indptr[1:])
-        order = np.argsort(codes, kind="stable")      # stable: positions stay sorted within a value
+        order = np.argsort(codes, kind="stable")  # stable: positions stay sorted within a value
         bounds = np.searchsorted(codes[order], np.arange(len(code_of) + 1))
         values = tuple(code_of)
-        postings = {value: owner[order[bounds[c]: bounds[c + 1]]].astype(_POSITION)
-                    for c, value in enumerate(values) if bounds[c + 1] > bounds[c]}
+        postings = {
+            value: owner[order[bounds[c] : bounds[c + 1]]].astype(_POSITION)
+            for c, value in enumerate(values)
+            if bounds[c + 1] > bounds[c]
+        }
         return cls(values, indptr, codes.astype(_POSITION), postings)
 
     def positions(self, wanted: list[str]) -> np.ndarray:
@@ -89,7 +92,7 @@ class FilterIndex:
     kinds: dict[str, KindIndex]
 
     @classmethod
-    def build(cls, passages: list[Passage], documents: dict[str, Document]) -> "FilterIndex":
+    def build(cls, passages: list[Passage], documents: dict[str, Document]) -> FilterIndex:
         """One pass per tag kind over the passages; a document's own facts (country, role…) are
         read once per document and spread to its passages."""
         kinds = {}

@@ -88,7 +88,7 @@ class Relaxation:
 
     kind: str
     values: list[str]
-    passages: int                                   # passages matching the other filters
+    passages: int  # passages matching the other filters
     alternatives: list[tuple[str, int]] = field(default_factory=list)  # same-kind values that would match
 
 

@@ -53,14 +53,12 @@ def combine(sides: Sequence[Mapping[Hashable, float]], weights: Sequence[float])
     normalised = [zscores(side) for side in sides]
     keys = list(dict.fromkeys(key for side in normalised for key in side))
     floors = [min(side.values()) if side else 0.0 for side in normalised]
-    return {
-        key: sum(w * side.get(key, floor) for side, w, floor in zip(normalised, weights, floors))
-        for key in keys
-    }
+    return {key: sum(w * side.get(key, floor) for side, w, floor in zip(normalised, weights, floors)) for key in keys}
 
 
-def story_boost(scores: Mapping[Hashable, float], story_of: Callable[[Hashable], Hashable],
-                weight: float, top: int = 3) -> dict[Hashable, float]:
+def story_boost(
+    scores: Mapping[Hashable, float], story_of: Callable[[Hashable], Hashable], weight: float, top: int = 3
+) -> dict[Hashable, float]:
     """score + weight × mean of the story's ``top`` best section scores."""
     if not weight:
         return dict(scores)

@@ -10,7 +10,6 @@ from labstories.index.vocabulary import KIND, KIND_BY_PARAM
 from .records import Filters
 
 
-
 def audio_at(audio_url: str | None, start: int) -> str | None:
     """The media-fragment link that starts the interview audio at ``start`` seconds."""
     if not is_web_url(audio_url):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from labstories.index.embed import Embedder
 from labstories.index.sources import open_source
@@ -27,24 +27,27 @@ log = logging.getLogger(__name__)
 class LiveIndex:
     """Holds the current :class:`StoryIndex` and swaps in a newer build between searches."""
 
-    def __init__(self, opener: Callable[[], StoryIndex], version: Callable[[], str | None],
-                 interval: float = 2.0):
+    def __init__(self, opener: Callable[[], StoryIndex], version: Callable[[], str | None], interval: float = 2.0):
         self._open = opener
         self._version = version
         self.interval = interval
         self._index = opener()
-        self._lock = threading.Lock()          # one refresh at a time
+        self._lock = threading.Lock()  # one refresh at a time
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.failed: str | None = None          # why the last newer build could not be opened
+        self.failed: str | None = None  # why the last newer build could not be opened
 
     @classmethod
-    def open(cls, settings, embedder=None, config: RetrievalConfig = RetrievalConfig(),
-             interval: float = 2.0) -> "LiveIndex":
+    def open(
+        cls, settings, embedder=None, config: RetrievalConfig = RetrievalConfig(), interval: float = 2.0
+    ) -> LiveIndex:
         source = open_source(settings)
-        embedder = embedder or Embedder(settings.model_path or None, settings.batch_size, settings.query_backend)  # one model for every build
-        return cls(lambda: StoryIndex.open(settings, embedder=embedder, config=config, source=source),
-                   source.version, interval)
+        embedder = embedder or Embedder(
+            settings.model_path or None, settings.batch_size, settings.query_backend
+        )  # one model for every build
+        return cls(
+            lambda: StoryIndex.open(settings, embedder=embedder, config=config, source=source), source.version, interval
+        )
 
     @property
     def current(self) -> StoryIndex:
@@ -74,7 +77,7 @@ class LiveIndex:
             self._index, self.failed = fresh, None  # one assignment: atomic for readers
             return True
 
-    def start(self) -> "LiveIndex":
+    def start(self) -> LiveIndex:
         """Poll on a daemon thread until :meth:`stop`."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._poll, name="labstories-live-index", daemon=True)

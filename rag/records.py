@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from labstories.index.vocabulary import FILTER_KINDS, KIND, KIND_BY_KEY
 
@@ -26,14 +26,17 @@ class Filters:
         unknown = sorted(set(values) - set(FILTER_KINDS))
         if unknown:
             raise TypeError(f"unknown filter kind {', '.join(unknown)}")
-        self._values = {kind: tuple(dict.fromkeys([values[kind]] if isinstance(values[kind], str) else values[kind]))
-                        for kind in FILTER_KINDS if values.get(kind)}
+        self._values = {
+            kind: tuple(dict.fromkeys([values[kind]] if isinstance(values[kind], str) else values[kind]))
+            for kind in FILTER_KINDS
+            if values.get(kind)
+        }
         #: The facets these values were checked against and spelled by (``rag.filters.resolve``),
         #: so a value is resolved once per index however many layers it passes through.
         self.resolved_by: object | None = None
 
     @classmethod
-    def from_dict(cls, raw: Mapping | None) -> "Filters":
+    def from_dict(cls, raw: Mapping | None) -> Filters:
         """``{"principles": "Trust"}``, lists, or any key a kind goes by (``sdg`` for ``sdgs``,
         ``principle``); an unknown key raises :class:`FilterError`, values are trimmed."""
         raw = raw or {}
@@ -49,7 +52,7 @@ class Filters:
         return cls(**values)
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Filters":
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Filters:
         """From (kind, value) pairs, the inverse of :meth:`pairs`."""
         values: dict[str, list[str]] = {}
         for kind, value in pairs:
@@ -89,28 +92,28 @@ class Filters:
         return value in self._values.get(kind, ())
 
     # -- the algebra ---------------------------------------------------------------
-    def add(self, kind: str, *values: str) -> "Filters":
+    def add(self, kind: str, *values: str) -> Filters:
         """These values too (any of them)."""
         return self.replace(kind, [*self.get(kind), *values])
 
-    def remove(self, kind: str, *values: str) -> "Filters":
+    def remove(self, kind: str, *values: str) -> Filters:
         return self.replace(kind, [v for v in self.get(kind) if v not in values])
 
-    def replace(self, kind: str, values: Iterable[str]) -> "Filters":
+    def replace(self, kind: str, values: Iterable[str]) -> Filters:
         """The kind's values become ``values`` (none: the kind is cleared)."""
         return Filters(**{**self.to_dict(), kind: list(values)})
 
-    def without(self, *kinds: str) -> "Filters":
+    def without(self, *kinds: str) -> Filters:
         return Filters(**{k: v for k, v in self._values.items() if k not in kinds})
 
-    def merge(self, other: "Filters") -> "Filters":
+    def merge(self, other: Filters) -> Filters:
         """Both sets of values, kind by kind."""
         merged = self.to_dict()
         for kind, values in other.items():
             merged[kind] = [*merged.get(kind, []), *values]
         return Filters(**merged)
 
-    def minus(self, other: "Filters") -> "Filters":
+    def minus(self, other: Filters) -> Filters:
         """The values of this one that ``other`` does not hold, kind by kind."""
         return Filters(**{k: [v for v in values if (k, v) not in other] for k, values in self._values.items()})
 
@@ -131,8 +134,8 @@ class Hit:
     role: str
     country: str
     continent: str
-    section: str          # "<story>@<section start>", the key the evaluation uses
-    start: int            # seconds; a finer inline start where the section has one (the evaluation maps this)
+    section: str  # "<story>@<section start>", the key the evaluation uses
+    start: int  # seconds; a finer inline start where the section has one (the evaluation maps this)
     end: int | None
     heading: str
     text: str
@@ -141,7 +144,7 @@ class Hit:
     score: float
     audio_url: str | None
     audio_at: str | None  # audio_url#t=<at>, when the story has audio
-    link: str             # the app's deep link ?story=<id>&t=<at>
+    link: str  # the app's deep link ?story=<id>&t=<at>
     #: The passage's own moment (seconds): ``start`` moved on by the words spoken before it.
     at: int | None = None
     #: True when ``at`` is interpolated (approximate) rather than a timestamp of the archive.
@@ -153,4 +156,3 @@ class Hit:
     def __post_init__(self):
         if self.at is None:
             self.at = self.start
-

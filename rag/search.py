@@ -31,9 +31,9 @@ from labstories.index.vocabulary import parse_section_key, section_key
 from . import filters as filtering
 from . import links
 from .errors import QueryError
-from .moments import SpeakingRate, moment, speaking_rate
 from .filterindex import FilterIndex
 from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, story_boost
+from .moments import SpeakingRate, moment, speaking_rate
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
 from .translate import to_english
@@ -88,9 +88,9 @@ class RetrievalConfig:
 class Candidates:
     """Both sides' section scores for one query, before the tunable ranking step."""
 
-    dense: dict[str, float]       # section key → best window cosine
-    keyword: dict[str, float]     # section key → best window BM25
-    best_window: dict[str, int]   # section key → position of the passage (window) to show
+    dense: dict[str, float]  # section key → best window cosine
+    keyword: dict[str, float]  # section key → best window BM25
+    best_window: dict[str, int]  # section key → position of the passage (window) to show
     stems: set[str]
 
 
@@ -98,8 +98,14 @@ class StoryIndex:
     """The searchable index: stories, passages, keyword index, and the vectors' nearest-neighbour
     source (:mod:`.vector_source`: the Chroma collection, or the build's own vectors searched exactly)."""
 
-    def __init__(self, settings: Settings, state: IndexState, vectors: VectorSource, embedder: Embedder,
-                 config: RetrievalConfig = RetrievalConfig()):
+    def __init__(
+        self,
+        settings: Settings,
+        state: IndexState,
+        vectors: VectorSource,
+        embedder: Embedder,
+        config: RetrievalConfig = RetrievalConfig(),
+    ):
         self.settings = settings
         self.state = state
         self.vectors = vectors
@@ -111,8 +117,13 @@ class StoryIndex:
         self._section_keys = [section_key(p.doc, p.section_start) for p in state.passages]
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None,
-             config: RetrievalConfig = RetrievalConfig(), source=None) -> "StoryIndex":
+    def open(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        config: RetrievalConfig = RetrievalConfig(),
+        source=None,
+    ) -> StoryIndex:
         """Load the live build whole and check its vectors before anything is answered.
 
         ``source`` (local files or the Chroma server, see :mod:`index.sources`)
@@ -171,8 +182,12 @@ class StoryIndex:
             "stories_without_audio": sorted(s.id for s in stories if not s.audio_url),
             "glossary_entries": len(self.state.glossary),
             "countries": len(self.facets["country"]),
-            "speaking_rate": {"median": self.speaking_rate.median, "q1": self.speaking_rate.q1,
-                              "q3": self.speaking_rate.q3, "sections": self.speaking_rate.sections},
+            "speaking_rate": {
+                "median": self.speaking_rate.median,
+                "q1": self.speaking_rate.q1,
+                "q3": self.speaking_rate.q3,
+                "sections": self.speaking_rate.sections,
+            },
             "model": manifest.model,
             "chunking": manifest.chunking,
             "collection": manifest.collection,
@@ -192,8 +207,10 @@ class StoryIndex:
         if not 1 <= k <= 1000:
             raise QueryError("k_range", k=k)
         found = self.candidates(query, filters)
-        return [self._hit(self.state.passages[found.best_window[key]], score, found.stems, found.dense.get(key))
-                for key, score in self.rank(found)[:k]]
+        return [
+            self._hit(self.state.passages[found.best_window[key]], score, found.stems, found.dense.get(key))
+            for key, score in self.rank(found)[:k]
+        ]
 
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
         """The expensive half of a search: embed, query Chroma, score BM25, group by section."""
@@ -215,7 +232,8 @@ class StoryIndex:
         return Candidates(
             dense={key: score for key, _, score in dense},
             keyword={key: score for key, _, score in keyword},
-            best_window=best_window, stems=query_stems(english),
+            best_window=best_window,
+            stems=query_stems(english),
         )
 
     def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:
@@ -268,12 +286,24 @@ class StoryIndex:
             at = max(passage.start, section.end - 1)
             interpolated = at > passage.start
         return Hit(
-            story=story.id, title=story.title, role=story.role, country=story.country,
-            continent=story.continent, section=section_key(story.id, section.start), start=passage.start,
-            end=section.end, heading=section.heading, text=passage.text,
-            snippet=snippet(passage.text, stems), tags=passage.tags, score=round(score, 6),
-            audio_url=story.audio_url, audio_at=links.audio_at(story.audio_url, at),
-            link=links.story_link(story.id, at), at=at, interpolated=interpolated,
+            story=story.id,
+            title=story.title,
+            role=story.role,
+            country=story.country,
+            continent=story.continent,
+            section=section_key(story.id, section.start),
+            start=passage.start,
+            end=section.end,
+            heading=section.heading,
+            text=passage.text,
+            snippet=snippet(passage.text, stems),
+            tags=passage.tags,
+            score=round(score, 6),
+            audio_url=story.audio_url,
+            audio_at=links.audio_at(story.audio_url, at),
+            link=links.story_link(story.id, at),
+            at=at,
+            interpolated=interpolated,
             cosine=None if cosine is None else round(cosine, 6),
         )
 

@@ -7,15 +7,15 @@ escapes the text and wraps the spans.
 
 from __future__ import annotations
 
-
 from labstories.index.text import WORD, first_stems, split_sentences, stems_of, tokenize
 
-
 #: Question words that BM25 may keep but that are noise when marked in a passage.
-_QUESTION_WORDS = frozenset(tokenize(
-    "how what which why when who whom whose where did does do done can could should would "
-    "labs lab get got make made way ways"
-))
+_QUESTION_WORDS = frozenset(
+    tokenize(
+        "how what which why when who whom whose where did does do done can could should would "
+        "labs lab get got make made way ways"
+    )
+)
 
 
 def query_stems(query: str) -> set[str]:
@@ -51,7 +51,7 @@ def snippet(text: str, stems: set[str], limit: int = 320) -> str:
         elif first > 0:
             first -= 1
             length += len(sentences[first]) + 1
-    chosen = " ".join(sentences[first: last + 1])
+    chosen = " ".join(sentences[first : last + 1])
     if len(chosen) > limit + 80:
         chosen = chosen[:limit].rsplit(" ", 1)[0] + " …"
     prefix = "… " if first > 0 else ""

@@ -17,24 +17,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from labstories.index.text import SPOKEN_WORD as _WORD, fold, stemmer
+from labstories.index.text import SPOKEN_WORD as _WORD
+from labstories.index.text import fold, stemmer
 
 LANGUAGES = {"fr": "french", "es": "spanish"}
 
 
 @dataclass(frozen=True)
 class Translation:
-    language: str      # "en", "fr" or "es"
-    text: str          # the English rendering (the query itself when English)
+    language: str  # "en", "fr" or "es"
+    text: str  # the English rendering (the query itself when English)
     unknown: tuple[str, ...] = ()
 
 
 #: Function words the stock lists lack (accents folded).
 _EXTRA_STOPWORDS = {
-    "fr": frozenset("comme ainsi alors donc tres aussi tout tous toute toutes cela ca chez vers selon lors afin "
-                    "quelque quelques chaque autre autres vue vu".split()),
-    "es": frozenset("tambien muy asi entonces todo todos toda todas hacia segun cada otro otra otros otras "
-                    "visto vista".split()),
+    "fr": frozenset(
+        "comme ainsi alors donc tres aussi tout tous toute toutes cela ca chez vers selon lors afin "
+        "quelque quelques chaque autre autres vue vu".split()
+    ),
+    "es": frozenset(
+        "tambien muy asi entonces todo todos toda todas hacia segun cada otro otra otros otras visto vista".split()
+    ),
 }
 
 
@@ -71,7 +75,7 @@ def _stem(language: str, word: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """"fr", "es" or "en", by which language's function words the text uses most."""
+    """ "fr", "es" or "en", by which language's function words the text uses most."""
     words = [fold(w.lower()) for w in _WORD.findall(text)]
     if not words:
         return "en"

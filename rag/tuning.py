@@ -30,8 +30,12 @@ class Fit:
 def _ranked(index, found, config, starts, depth=10) -> list[str]:
     keys = [key for key, _ in index.rank(found, config)[:depth]]
     # Map each shown passage's start to its section, exactly as `eval` does for hits.
-    return [section_of(index.state.passages[found.best_window[key]].doc,
-                       index.state.passages[found.best_window[key]].start, starts) for key in keys]
+    return [
+        section_of(
+            index.state.passages[found.best_window[key]].doc, index.state.passages[found.best_window[key]].start, starts
+        )
+        for key in keys
+    ]
 
 
 def fit(index, questions: list[Question], cached: dict) -> Fit:
@@ -66,9 +70,13 @@ def cross_validate(index, questions: list[Question], folds: int = 5, seed: int =
             held_out[q.id] = _ranked(index, cached[q.id], config, starts)
     whole = fit(index, questions, cached)
     lines = [format_table(score(questions, held_out)), ""]
-    lines += [f"fold {i + 1}: dense_weight={f.dense_weight} story_weight={f.story_weight} (train nDCG@10 {f.ndcg:.3f})"
-              for i, f in enumerate(fits)]
-    lines.append(f"fit on all questions: dense_weight={whole.dense_weight} story_weight={whole.story_weight} "
-                 f"(nDCG@10 {whole.ndcg:.3f}); shipped: dense_weight={index.config.dense_weight} "
-                 f"story_weight={index.config.story_weight}")
+    lines += [
+        f"fold {i + 1}: dense_weight={f.dense_weight} story_weight={f.story_weight} (train nDCG@10 {f.ndcg:.3f})"
+        for i, f in enumerate(fits)
+    ]
+    lines.append(
+        f"fit on all questions: dense_weight={whole.dense_weight} story_weight={whole.story_weight} "
+        f"(nDCG@10 {whole.ndcg:.3f}); shipped: dense_weight={index.config.dense_weight} "
+        f"story_weight={index.config.story_weight}"
+    )
     return "\n".join(lines)

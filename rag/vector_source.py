@@ -35,8 +35,9 @@ from labstories.index.state import IndexState, build_dir
 class VectorSource(Protocol):
     """What search asks of the vectors."""
 
-    def nearest(self, vector, n: int, allowed: np.ndarray | None = None,
-                where: dict | None = None) -> list[tuple[int, float]]:
+    def nearest(
+        self, vector, n: int, allowed: np.ndarray | None = None, where: dict | None = None
+    ) -> list[tuple[int, float]]:
         """(position, cosine similarity) of live passages of this build nearest ``vector``, best first.
 
         At least the ``n`` nearest (fewer only when fewer match; Chroma's are HNSW's
@@ -72,12 +73,17 @@ class ChromaVectors:
     def count(self) -> int:
         return self.collection.count()
 
-    def nearest(self, vector, n: int, allowed: np.ndarray | None = None,
-                where: dict | None = None) -> list[tuple[int, float]]:
+    def nearest(
+        self, vector, n: int, allowed: np.ndarray | None = None, where: dict | None = None
+    ) -> list[tuple[int, float]]:
         # Vectors not (or no longer) live in this build — an update under way or
         # interrupted — may take places in Chroma's top n; ask for that many more.
-        result = self._query(query_embeddings=[np.asarray(vector).tolist()], n_results=n + self._stale,
-                             where=where, include=["distances"])
+        result = self._query(
+            query_embeddings=[np.asarray(vector).tolist()],
+            n_results=n + self._stale,
+            where=where,
+            include=["distances"],
+        )
         live = []
         for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
             position = self._current(chroma_id)
@@ -137,8 +143,9 @@ class ExactVectors:
     def count(self) -> int:
         return len(self.matrix)
 
-    def nearest(self, vector, n: int, allowed: np.ndarray | None = None,
-                where: dict | None = None) -> list[tuple[int, float]]:
+    def nearest(
+        self, vector, n: int, allowed: np.ndarray | None = None, where: dict | None = None
+    ) -> list[tuple[int, float]]:
         if where is not None and allowed is None:
             raise ValueError("ExactVectors filters by position: pass the allowed positions with the where clause")
         vector = np.asarray(vector, dtype=np.float32)
@@ -169,13 +176,16 @@ def open_vectors(settings: Settings, state: IndexState, source) -> ChromaVectors
         client = store.open_client(data_dir, settings.chroma_url)
         collection = store.get_collection(client, state.manifest.collection, where=source.vectors_at())
         hashes = state.manifest.documents
-        store.check_vectors(collection, {store.chroma_id(p.id, hashes[p.doc]) for p in state.passages},
-                            source.vectors_at())
+        store.check_vectors(
+            collection, {store.chroma_id(p.id, hashes[p.doc]) for p in state.passages}, source.vectors_at()
+        )
         return ChromaVectors(collection, state, settings)
     matrix = vectors.load(build_dir(data_dir, state.manifest.build))
     if matrix is None or len(matrix) != len(state.passages):
-        raise StoreError("unwritable", detail=f"the index in {data_dir} is read-only and was built without "
-                                              "its own copy of the vectors")
+        raise StoreError(
+            "unwritable",
+            detail=f"the index in {data_dir} is read-only and was built without its own copy of the vectors",
+        )
     return ExactVectors(matrix)
 
 

@@ -27,18 +27,24 @@ from labstories.index.vector_cache import BUNDLED, VectorCache, from_index
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="archive folder (e.g. ../shared/corpus or the archive's pages/)")
-    parser.add_argument("--license", type=Path, help="the archive's LICENSE (default: CORPUS/LICENSE or CORPUS/../LICENSE)")
+    parser.add_argument(
+        "--license", type=Path, help="the archive's LICENSE (default: CORPUS/LICENSE or CORPUS/../LICENSE)"
+    )
     parser.add_argument("--commit", default=Source.commit, help="archive commit the folder was taken from")
     parser.add_argument("--date", default=Source.date, help="date of that commit (YYYY-MM-DD)")
     args = parser.parse_args(argv)
-    license_file = args.license or next((p for p in (args.corpus / "LICENSE", args.corpus.parent / "LICENSE") if p.exists()), None)
+    license_file = args.license or next(
+        (p for p in (args.corpus / "LICENSE", args.corpus.parent / "LICENSE") if p.exists()), None
+    )
     if license_file is None:
         parser.error("no LICENSE next to the corpus; give --license")
 
     began = time.perf_counter()
     report = write_snapshot(args.corpus, ARCHIVE, license_file, Source(commit=args.commit, date=args.date))
-    print(f"snapshot: {report.stories} stories, {report.elements} element pages, "
-          f"{report.bytes_in / 1e6:.1f} MB → {report.bytes_out / 1e6:.2f} MB in {ARCHIVE}")
+    print(
+        f"snapshot: {report.stories} stories, {report.elements} element pages, "
+        f"{report.bytes_in / 1e6:.1f} MB → {report.bytes_out / 1e6:.2f} MB in {ARCHIVE}"
+    )
     problems = differences(args.corpus, ARCHIVE)
     if problems:
         print("the snapshot does not parse like its source:\n  " + "\n  ".join(problems), file=sys.stderr)
@@ -50,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         built = update(ARCHIVE, settings, embedder=embedder, cache=VectorCache())
         cache = from_index(settings, embedder.identity)
     cache.save(BUNDLED)
-    print(f"vectors: {built.embedded} passages embedded, {len(cache)} cached "
-          f"({BUNDLED.stat().st_size / 1e6:.1f} MB, model {embedder.identity}) in {time.perf_counter() - began:.0f} s")
+    print(
+        f"vectors: {built.embedded} passages embedded, {len(cache)} cached "
+        f"({BUNDLED.stat().st_size / 1e6:.1f} MB, model {embedder.identity}) in {time.perf_counter() - began:.0f} s"
+    )
     return 0
 
 

@@ -9,13 +9,12 @@ the local WAV server, so no test touches the network.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import io
 import re
 import socket
 import threading
 import wave
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -62,7 +61,7 @@ class _AudioHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(end - start + 1))
         self.end_headers()
         try:
-            self.wfile.write(body[start: end + 1])
+            self.wfile.write(body[start : end + 1])
         except (BrokenPipeError, ConnectionResetError):
             pass
 

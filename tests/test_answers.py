@@ -7,13 +7,13 @@ import pytest
 
 from labstories.index.passages import Chunking, section_passages
 from labstories.index.records import Paragraph, Passage, Section, Story
+from labstories.rag import StoryIndex
 from labstories.rag.answer import group_by_story, page_of
 from labstories.rag.links import absolute, base_url
 from labstories.rag.moments import moment, speaking_rate
 from labstories.rag.records import Filters, Hit
 from labstories.rag.strength import best_cosine, is_strong
 from labstories.ui import cli, markdown
-from labstories.rag import StoryIndex
 
 
 def _words(first: str, n: int = 20) -> str:
@@ -32,15 +32,33 @@ def _passage(**fields) -> Passage:
 
 # -- the exact moment ------------------------------------------------------------------------
 def test_passages_record_their_words_from_the_last_known_time():
-    section = Section(60, 160, "What happened?", [
-        Paragraph(_words("Alpha") + " " + _words("Bravo")), Paragraph(_words("Charlie")),
-        Paragraph(_words("Delta"), start=120)])
-    story = Story(id="S", title="Title", countries=["Peru"], continents=["South America"], role="Explorer", iso3="PER",
-                  sections=[section])
+    section = Section(
+        60,
+        160,
+        "What happened?",
+        [
+            Paragraph(_words("Alpha") + " " + _words("Bravo")),
+            Paragraph(_words("Charlie")),
+            Paragraph(_words("Delta"), start=120),
+        ],
+    )
+    story = Story(
+        id="S",
+        title="Title",
+        countries=["Peru"],
+        continents=["South America"],
+        role="Explorer",
+        iso3="PER",
+        sections=[section],
+    )
     passages = section_passages(story, section, _count, Chunking(window_tokens=32, overlap_tokens=0))
     got = [(p.text.split()[0], p.start, p.words_before, p.span_words, p.span_end) for p in passages]
-    assert got == [("Alpha", 60, 0, 60, 120), ("Bravo", 60, 20, 60, 120), ("Charlie", 60, 40, 60, 120),
-                   ("Delta", 120, 0, 20, 160)]
+    assert got == [
+        ("Alpha", 60, 0, 60, 120),
+        ("Bravo", 60, 20, 60, 120),
+        ("Charlie", 60, 40, 60, 120),
+        ("Delta", 120, 0, 20, 160),
+    ]
 
 
 def test_moment_is_interpolated_by_words_and_backed_off():
@@ -70,30 +88,76 @@ def test_speaking_rate_median_and_quartiles():
 def test_eval_maps_hits_by_section_start_not_by_moment():
     from labstories.rag.evaluate import section_of
 
-    hit = Hit("S", "t", "r", "c", "a", "S@60", 60, 200, "", "x", "x", {}, 1.0, None, None, "?story=S&t=150", at=150,
-              interpolated=True)
+    hit = Hit(
+        "S",
+        "t",
+        "r",
+        "c",
+        "a",
+        "S@60",
+        60,
+        200,
+        "",
+        "x",
+        "x",
+        {},
+        1.0,
+        None,
+        None,
+        "?story=S&t=150",
+        at=150,
+        interpolated=True,
+    )
     assert section_of(hit.story, hit.start, {"S": [0, 60, 140]}) == "S@60"  # its moment (150) lies past 140
 
 
 # -- many labs at a glance -------------------------------------------------------------------
 def _hit(story: str, country: str, rank: int) -> Hit:
-    return Hit(story, f"title {story}", "Explorer", country, "Europe", f"{story}@{rank}", rank, None, "", "x", "x",
-               {"principles": ["Trust"] if rank % 2 else ["Empathy"], "tactics": []}, 1.0 - rank / 100,
-               None, None, f"?story={story}&t={rank}")
+    return Hit(
+        story,
+        f"title {story}",
+        "Explorer",
+        country,
+        "Europe",
+        f"{story}@{rank}",
+        rank,
+        None,
+        "",
+        "x",
+        "x",
+        {"principles": ["Trust"] if rank % 2 else ["Empathy"], "tactics": []},
+        1.0 - rank / 100,
+        None,
+        None,
+        f"?story={story}&t={rank}",
+    )
 
 
 def test_group_by_story_keeps_ranking_and_folds_up_to_two_more_moments():
-    hits = [_hit("A", "Peru", 1), _hit("B", "Chile", 2), _hit("A", "Peru", 3), _hit("C", "Peru", 4),
-            _hit("A", "Peru", 5), _hit("A", "Peru", 6), _hit("D", "Togo", 7)]
+    hits = [
+        _hit("A", "Peru", 1),
+        _hit("B", "Chile", 2),
+        _hit("A", "Peru", 3),
+        _hit("C", "Peru", 4),
+        _hit("A", "Peru", 5),
+        _hit("A", "Peru", 6),
+        _hit("D", "Togo", 7),
+    ]
     groups = group_by_story(hits)
     assert [(g.rank, g.best.story, [h.start for h in g.hits]) for g in groups] == [
-        (1, "A", [1, 3, 5]), (2, "B", [2]), (3, "C", [4]), (4, "D", [7])]
+        (1, "A", [1, 3, 5]),
+        (2, "B", [2]),
+        (3, "C", [4]),
+        (4, "D", [7]),
+    ]
     assert [h.start for h in groups[0].more] == [3, 5]
 
 
 def test_a_page_holds_five_labs():
-    hits = [_hit(f"S{i}", country, i) for i, country in enumerate(
-        ["Peru", "Peru", "Chile", "Togo", "Chile", "Mali", "Fiji", "Laos", "Iraq"])]
+    hits = [
+        _hit(f"S{i}", country, i)
+        for i, country in enumerate(["Peru", "Peru", "Chile", "Togo", "Chile", "Mali", "Fiji", "Laos", "Iraq"])
+    ]
     groups = group_by_story(hits)
     first = page_of(groups)
     assert [g.best.country for g in first] == ["Peru", "Peru", "Chile", "Togo", "Chile", "Mali", "Fiji"]
@@ -114,31 +178,60 @@ def test_about_counts_principles_and_tactics():
 
 # -- easy to take away ----------------------------------------------------------------------
 def _peru(**changes) -> Hit:
-    base = dict(story="SolutionMappers_PER", title="Empowering Migrant Entrepreneurs", role="Solutions Mapper",
-                country="Peru", continent="South America", section="SolutionMappers_PER@420", start=420, end=600,
-                heading="How did you work with migrants?", text="We met migrant\nentrepreneurs every week.",
-                snippet="We met migrant entrepreneurs", tags={}, score=1.0, audio_url="https://example.org/per.mp3",
-                audio_at="https://example.org/per.mp3#t=483", link="?story=SolutionMappers_PER&t=483", at=483,
-                interpolated=True)
+    base = dict(
+        story="SolutionMappers_PER",
+        title="Empowering Migrant Entrepreneurs",
+        role="Solutions Mapper",
+        country="Peru",
+        continent="South America",
+        section="SolutionMappers_PER@420",
+        start=420,
+        end=600,
+        heading="How did you work with migrants?",
+        text="We met migrant\nentrepreneurs every week.",
+        snippet="We met migrant entrepreneurs",
+        tags={},
+        score=1.0,
+        audio_url="https://example.org/per.mp3",
+        audio_at="https://example.org/per.mp3#t=483",
+        link="?story=SolutionMappers_PER&t=483",
+        at=483,
+        interpolated=True,
+    )
     return Hit(**(base | changes))
 
 
 def test_citation():
     assert markdown.citation(_peru(), "https://labs.example.org/app") == (
         'UNDP Accelerator Lab Peru (Solutions Mapper), "Empowering Migrant Entrepreneurs", '
-        "R&D Archive interview at ~8:03, https://labs.example.org/app?story=SolutionMappers_PER&t=483")
-    assert markdown.citation(_peru(interpolated=False), "").endswith("interview at 8:03, ?story=SolutionMappers_PER&t=483")
+        "R&D Archive interview at ~8:03, https://labs.example.org/app?story=SolutionMappers_PER&t=483"
+    )
+    assert markdown.citation(_peru(interpolated=False), "").endswith(
+        "interview at 8:03, ?story=SolutionMappers_PER&t=483"
+    )
 
 
 def test_answer_markdown_has_question_filters_and_every_link():
     hits = [_peru(), _peru(at=500, link="?story=SolutionMappers_PER&t=500", text="Second moment.")]
-    text = markdown.answer_markdown("belonging with migrants?", Filters(country=["Peru"]), group_by_story(hits),
-                                    "http://127.0.0.1:7860/")
-    assert text.startswith("## belonging with migrants?\n\nFilters: country Peru  \n"
-                           "Answer: http://127.0.0.1:7860/?q=belonging+with+migrants%3F&country=Peru\n")
-    assert "### 1. UNDP Accelerator Lab Peru — Empowering Migrant Entrepreneurs\nSolutions Mapper · Peru, South America" in text
-    assert "- [▶ ~8:03](https://example.org/per.mp3#t=483) · [open in labstories](http://127.0.0.1:7860/?story=SolutionMappers_PER&t=483)" in text
-    assert "(https://example.org/per.mp3#t=500)" in text and "(http://127.0.0.1:7860/?story=SolutionMappers_PER&t=500)" in text
+    text = markdown.answer_markdown(
+        "belonging with migrants?", Filters(country=["Peru"]), group_by_story(hits), "http://127.0.0.1:7860/"
+    )
+    assert text.startswith(
+        "## belonging with migrants?\n\nFilters: country Peru  \n"
+        "Answer: http://127.0.0.1:7860/?q=belonging+with+migrants%3F&country=Peru\n"
+    )
+    assert (
+        "### 1. UNDP Accelerator Lab Peru — Empowering Migrant Entrepreneurs\nSolutions Mapper · Peru, South America"
+        in text
+    )
+    assert (
+        "- [▶ ~8:03](https://example.org/per.mp3#t=483) · [open in labstories](http://127.0.0.1:7860/?story=SolutionMappers_PER&t=483)"
+        in text
+    )
+    assert (
+        "(https://example.org/per.mp3#t=500)" in text
+        and "(http://127.0.0.1:7860/?story=SolutionMappers_PER&t=500)" in text
+    )
     assert "  > We met migrant entrepreneurs every week." in text  # one quoted line
     no_audio = markdown.answer_markdown("q", Filters(), group_by_story([_peru(audio_url=None)]))
     assert "- ~8:03 (no recording) · [open in labstories](?story=SolutionMappers_PER&t=483)" in no_audio
@@ -169,7 +262,9 @@ def test_cli_by_story(capsys, mini):
     code = cli.main(["search", "savings box keys", "--by-story", "--k", "6", "--data-dir", mini])
     out = capsys.readouterr().out
     assert code == 0 and " (" in out.splitlines()[0] and "lab" in out.splitlines()[0]
-    assert "1. Digitising the Sanduk Savings Box in South Sudan\n   UNDP Accelerator Lab South Sudan · Experimenter" in out
+    assert (
+        "1. Digitising the Sanduk Savings Box in South Sudan\n   UNDP Accelerator Lab South Sudan · Experimenter" in out
+    )
     assert out.count("Digitising the Sanduk Savings Box") == 1  # the story once, its moments under it
 
 

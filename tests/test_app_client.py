@@ -6,14 +6,15 @@ import inspect
 
 import httpx
 import pytest
-
 from app_support import app_index, app_url, audio_server, chat, client, last_text, running_app  # noqa: F401
+
 from labstories.index.vocabulary import FILTER_KINDS, KINDS
 
 
 def test_chat_with_filters_returns_passages_of_the_expected_story(client):  # noqa: F811
-    textbox, history, filters, conversation, link = chat(client, "how did they earn the trust of beekeepers?",
-                                                         principles=["Trust"])
+    textbox, history, filters, conversation, link = chat(
+        client, "how did they earn the trust of beekeepers?", principles=["Trust"]
+    )
     answer = last_text(history)
     assert textbox == "" and filters == {kind: (["Trust"] if kind == "principles" else []) for kind in FILTER_KINDS}
     assert conversation["query"] == "how did they earn the trust of beekeepers?"
@@ -45,9 +46,11 @@ def test_the_filters_are_one_mapping_checked_as_the_panel_is(client):  # noqa: F
     """One string for one value, a kind's URL name or alias as key; unknown kinds and values
     dropped with a note; anything but a mapping is no filters, with a note."""
     kinds = {kind.name: kind for kind in KINDS}
-    _, history, filters, _, link = chat(client, "how did they earn the trust of beekeepers?",
-                                        filters={kinds["principles"].param: "trust", "colour": ["red"],
-                                                 "country": ["Atlantis", "Nowhere"]})
+    _, history, filters, _, link = chat(
+        client,
+        "how did they earn the trust of beekeepers?",
+        filters={kinds["principles"].param: "trust", "colour": ["red"], "country": ["Atlantis", "Nowhere"]},
+    )
     answer = last_text(history)
     assert filters["principles"] == ["Trust"] and filters["country"] == ["Atlantis"]
     assert "Ignored the filter kind “colour”" in answer and "Nowhere" in answer and "ls-hit" in answer
@@ -79,7 +82,8 @@ def test_no_results_names_the_filters_and_suggests(client):  # noqa: F811
 
 def test_answer_link_route_reruns_the_search(client):  # noqa: F811
     history, filters, conversation, link, story = client.predict(
-        "?q=earn+trust+beekeepers&principle=trust&country=Atlantis", api_name="/open")
+        "?q=earn+trust+beekeepers&principle=trust&country=Atlantis", api_name="/open"
+    )
     assert filters["principles"] == ["Trust"] and filters["country"] == ["Atlantis"]
     assert conversation["query"] == "earn trust beekeepers"
     assert "SolutionMappers_AUD" in last_text(history)
@@ -107,8 +111,12 @@ def test_pages_answer_and_files_stay_private(app_url, app_index):  # noqa: F811
         assert response.status_code == 200
         assert "story=<script>" not in response.text  # parameters are not reflected into the page
     story_file = app_index.state.stories["SolutionMappers_AUD"].path
-    for path in (f"/gradio_api/file={story_file}", "/gradio_api/file=/etc/passwd", "/file=/etc/passwd",
-                 "/gradio_api/file=../../../../etc/passwd"):
+    for path in (
+        f"/gradio_api/file={story_file}",
+        "/gradio_api/file=/etc/passwd",
+        "/file=/etc/passwd",
+        "/gradio_api/file=../../../../etc/passwd",
+    ):
         response = httpx.get(app_url + path)
         assert response.status_code in (403, 404), path
 
@@ -134,13 +142,19 @@ def test_concurrent_sessions_get_the_answers_they_get_alone(app_index):  # noqa:
     passages, as when asked alone: handlers share the index across threads."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from app_support import free_port
     from gradio_client import Client
 
-    from app_support import free_port
     from labstories.ui.app import EVENTS_KEPT, SESSIONS, SUMMARY_EVERY, launch
 
-    questions = ["how did they earn the trust of beekeepers?", "honey prices", "migrants and belonging",
-                 "what did the lab learn?", "trust", "pilot with the ministry"] * 2
+    questions = [
+        "how did they earn the trust of beekeepers?",
+        "honey prices",
+        "migrants and belonging",
+        "what did the lab learn?",
+        "trust",
+        "pilot with the ministry",
+    ] * 2
     port = free_port()
     demo = launch(app_index, "127.0.0.1", port, block=False, concurrency=3)
     try:
@@ -174,8 +188,9 @@ def test_corpus_chat_with_filters_finds_the_migrants_story(corpus_app_url):
     from gradio_client import Client
 
     corpus_client = Client(corpus_app_url + "/", verbose=False)
-    _, history, filters, _, link = chat(corpus_client, "how did labs build belonging with migrants?",
-                                        continent=["South America"])
+    _, history, filters, _, link = chat(
+        corpus_client, "how did labs build belonging with migrants?", continent=["South America"]
+    )
     answer = last_text(history)
     assert "?story=SolutionMappers_PER&amp;t=" in answer.split('class="ls-hit"')[1]  # the first passage
     assert "continent <b>South America</b>" in answer

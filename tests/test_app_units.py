@@ -9,19 +9,26 @@ import pytest
 
 from labstories.index.records import Element, Paragraph, Section, Story
 from labstories.rag.records import Filters, Hit
-from labstories.ui.followups import Vocabulary, mentions, refine
 from labstories.ui import render
+from labstories.ui.followups import Vocabulary, mentions, refine
 from labstories.ui.params import clean_filters, parse_params
 
 FACETS = {
     "principles": {"Trust": 55, "Recognize local expertise": 300, "Diversity": 30, "Inclusivity and diversity": 50},
-    "tactics": {"Getting in there": 80}, "tools": {"Design": 40, "Human centered design": 20}, "skills": {},
+    "tactics": {"Getting in there": 80},
+    "tools": {"Design": 40, "Human centered design": 20},
+    "skills": {},
     "country": {"Peru": 1, "South Sudan": 2, "Sudan": 1, "South Africa": 1, "Mexico": 3},
     "continent": {"Africa": 35, "South America": 9, "North America": 10},
     "role": {"Experimenter": 30, "Explorer": 20, "Solutions Mapper": 30},
 }
-PLACES = {"Peru": "South America", "South Sudan": "Africa", "Sudan": "Africa", "South Africa": "Africa",
-          "Mexico": "North America"}
+PLACES = {
+    "Peru": "South America",
+    "South Sudan": "Africa",
+    "Sudan": "Africa",
+    "South Africa": "Africa",
+    "Mexico": "North America",
+}
 Q = "how did labs build belonging with migrants?"
 
 
@@ -36,14 +43,17 @@ def test_a_new_question_is_searched_as_typed(vocab):
     assert (step.query, step.follow_up, step.filters) == (Q, False, Filters())
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("only in Africa", Filters(continent=["Africa"])),
-    ("more from Peru", Filters(country=["Peru"])),
-    ("what about trust?", Filters(principles=["Trust"])),
-    ("just experimenters", Filters(role=["Experimenter"])),
-    ("and the solution mappers?", Filters(role=["Solutions Mapper"])),
-    ("only Latin America", Filters(continent=["North America", "South America"])),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("only in Africa", Filters(continent=["Africa"])),
+        ("more from Peru", Filters(country=["Peru"])),
+        ("what about trust?", Filters(principles=["Trust"])),
+        ("just experimenters", Filters(role=["Experimenter"])),
+        ("and the solution mappers?", Filters(role=["Solutions Mapper"])),
+        ("only Latin America", Filters(continent=["North America", "South America"])),
+    ],
+)
 def test_follow_ups_keep_the_question_and_set_a_filter(vocab, message, expected):
     step = refine(message, Q, Filters(), vocab)
     assert step.follow_up and step.query == Q
@@ -86,10 +96,24 @@ EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)> \" ' ${x} {{y}} `z
 
 
 def _hit(**changes) -> Hit:
-    base = dict(story="S_ONE", title=EVIL, role="Explorer", country=EVIL, continent="Africa", section="S_ONE@132",
-                start=132, end=200, heading=EVIL, text="Migrants found belonging. " + EVIL, snippet="Migrants found belonging. " + EVIL,
-                tags={"principles": [EVIL], "tactics": [], "tools": [], "skills": []}, score=1.0,
-                audio_url="https://example.org/a.m4a", audio_at="https://example.org/a.m4a#t=132", link="?story=S_ONE&t=132")
+    base = dict(
+        story="S_ONE",
+        title=EVIL,
+        role="Explorer",
+        country=EVIL,
+        continent="Africa",
+        section="S_ONE@132",
+        start=132,
+        end=200,
+        heading=EVIL,
+        text="Migrants found belonging. " + EVIL,
+        snippet="Migrants found belonging. " + EVIL,
+        tags={"principles": [EVIL], "tactics": [], "tools": [], "skills": []},
+        score=1.0,
+        audio_url="https://example.org/a.m4a",
+        audio_at="https://example.org/a.m4a#t=132",
+        link="?story=S_ONE&t=132",
+    )
     base.update(changes)
     return Hit(**base)
 
@@ -108,8 +132,26 @@ def _assert_inert(markup: str) -> None:
     """Parsed as a browser would: only our tags, no event handlers, only http(s) or ?… links."""
     parsed = _Tags()
     parsed.feed(markup)
-    assert set(parsed.tags) <= {"div", "p", "article", "section", "header", "h2", "h3", "span", "strong", "b", "i",
-                                "small", "mark", "a", "details", "summary", "ul", "li"}
+    assert set(parsed.tags) <= {
+        "div",
+        "p",
+        "article",
+        "section",
+        "header",
+        "h2",
+        "h3",
+        "span",
+        "strong",
+        "b",
+        "i",
+        "small",
+        "mark",
+        "a",
+        "details",
+        "summary",
+        "ul",
+        "li",
+    }
     assert not [name for name, _ in parsed.attrs if name.startswith("on")]
     for name, value in parsed.attrs:
         if name in ("href", "src"):
@@ -133,11 +175,20 @@ def test_non_web_audio_never_becomes_a_link():
 
 
 def test_story_html_marks_the_section_at_t_and_escapes():
-    story = Story(id="S_ONE", title=EVIL, summary=EVIL, links={"audio": "javascript:alert(1)"}, countries=[EVIL],
-                  continents=["Africa"], role="Explorer", iso3="ONE", sections=[
-        Section(0, 60, EVIL, [Paragraph(EVIL, {"principles": [EVIL]})]),
-        Section(60, None, "Second?", [Paragraph("text", start=75)]),
-    ])
+    story = Story(
+        id="S_ONE",
+        title=EVIL,
+        summary=EVIL,
+        links={"audio": "javascript:alert(1)"},
+        countries=[EVIL],
+        continents=["Africa"],
+        role="Explorer",
+        iso3="ONE",
+        sections=[
+            Section(0, 60, EVIL, [Paragraph(EVIL, {"principles": [EVIL]})]),
+            Section(60, None, "Second?", [Paragraph("text", start=75)]),
+        ],
+    )
     markup = render.story_html(story, 70)
     _assert_inert(markup)
     assert re.search(r'class="ls-section ls-current" id="ls-t-60"', markup)
@@ -145,12 +196,15 @@ def test_story_html_marks_the_section_at_t_and_escapes():
 
 
 def test_empty_answer_names_the_filters_and_suggestions():
+    from labstories.rag.answer import Answer
     from labstories.rag.filters import Relaxation
 
-    from labstories.rag.answer import Answer
-
-    answer = Answer("q <b>", Filters(country=["Peru"], continent=["Africa"]), [], relaxations=[
-        Relaxation("continent", ["Africa"], 12, [("South America", 12)])])
+    answer = Answer(
+        "q <b>",
+        Filters(country=["Peru"], continent=["Africa"]),
+        [],
+        relaxations=[Relaxation("continent", ["Africa"], 12, [("South America", 12)])],
+    )
     markup = render.answer_html(answer)
     assert "No passages match" in markup and "country <b>Peru</b>" in markup
     assert "Remove continent <b>Africa</b>: 12 passages" in markup and "South America (12)" in markup
@@ -165,8 +219,18 @@ def test_glossary_html_escapes():
 
 # -- ui.params ------------------------------------------------------------------------------
 def test_params_validate_every_name_and_value():
-    request = parse_params([("q", "  trust  "), ("principle", "trust"), ("country", "Narnia"), ("t", "12x"),
-                            ("story", "../etc/passwd"), ("utm_source", "x")], FACETS, {"S_ONE"})
+    request = parse_params(
+        [
+            ("q", "  trust  "),
+            ("principle", "trust"),
+            ("country", "Narnia"),
+            ("t", "12x"),
+            ("story", "../etc/passwd"),
+            ("utm_source", "x"),
+        ],
+        FACETS,
+        {"S_ONE"},
+    )
     assert request.query == "trust" and request.filters == Filters(principles=["Trust"])
     assert request.story is None and request.t is None
     text = " ".join(request.notes)

@@ -42,9 +42,22 @@ def test_every_benchmark_script_is_in_the_smoke_plan():
 
 def test_smoke_run_reports_every_benchmark(tmp_path):
     began = time.monotonic()
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--smoke", "--out", str(tmp_path / "out"),
-                           "--work", str(tmp_path / "work")], capture_output=True, text=True, timeout=2400, cwd=ROOT,
-                          check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--smoke",
+            "--out",
+            str(tmp_path / "out"),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=2400,
+        cwd=ROOT,
+        check=False,
+    )
     elapsed = time.monotonic() - began
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
@@ -79,7 +92,7 @@ def test_smoke_run_reports_every_benchmark(tmp_path):
     assert scale["sizes.2000.passages"] == 2000
     assert 0 < scale["sizes.2000.search_ms.search.median"] <= scale["sizes.2000.search_ms.search.p95"]
     assert 0.0 <= scale["sizes.2000.recall_at_10.filtered"] <= 1.0
-    assert scale["sizes.2000.recall_at_10.unfiltered"] >= 0.5     # near-duplicate copies: not exact, not lost
+    assert scale["sizes.2000.recall_at_10.unfiltered"] >= 0.5  # near-duplicate copies: not exact, not lost
     assert scale["sizes.2000.disk_mb"] > 0
     # serve_probe: the synthetic index served as a real process, questions through /chat
     assert scale["sizes.2000.serve.startup_seconds"] > 0 and scale["sizes.2000.serve.chat_median_ms"] > 0
@@ -102,7 +115,7 @@ def test_smoke_run_reports_every_benchmark(tmp_path):
         for metric in ("ndcg", "recall", "mrr"):
             assert 0 <= ablation[f"variants.{variant}.{metric}"] <= 1, (variant, metric)
         assert ablation[f"variants.{variant}.median_ms"] > 0
-    assert ablation["variants.shipped.ndcg"] >= 0.5   # the mini questions are judged on the mini corpus
+    assert ablation["variants.shipped.ndcg"] >= 0.5  # the mini questions are judged on the mini corpus
 
     weak = runs["weak_match"]
     assert weak["off_topic.questions"] == lines(EVAL / "off_topic.jsonl")

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
 from test_browser_app import ARTIFACTS, browser, watched_page  # noqa: F401  (fixture)
 
@@ -81,8 +80,10 @@ def test_play_on_an_interpolated_passage_starts_past_the_section_start(page, app
     seconds = int(re.search(r"#t=(\d+)$", play.get_attribute("href")).group(1))
     assert 60 + 30 < seconds < 360  # well inside the 1:00–6:00 section
     play.click()
-    page.wait_for_function("() => { const a = document.getElementById('ls-audio');"
-                           " return a && a.readyState >= 1 && a.currentTime > 61; }", timeout=15_000)
+    page.wait_for_function(
+        "() => { const a = document.getElementById('ls-audio'); return a && a.readyState >= 1 && a.currentTime > 61; }",
+        timeout=15_000,
+    )
     t = page.evaluate("document.getElementById('ls-audio').currentTime")
     assert abs(t - seconds) < 2 and t > 60 + 30
     # the deep link carries the same moment, and the story view highlights the section that holds it
@@ -114,16 +115,24 @@ def test_copy_as_markdown_holds_every_link(page, app_url):  # noqa: F811
     # and a single passage's citation
     cite = answer.locator("a.ls-cite").first
     cite.click()
-    page.wait_for_function("window.lsLastCopied && window.lsLastCopied.startsWith('UNDP Accelerator Lab')",
-                           timeout=10_000)
+    page.wait_for_function(
+        "window.lsLastCopied && window.lsLastCopied.startsWith('UNDP Accelerator Lab')", timeout=10_000
+    )
     citation = page.evaluate("navigator.clipboard.readText()")
-    assert re.fullmatch(r'UNDP Accelerator Lab \w+ \([A-Za-z ]+\), ".+", R&D Archive interview at ~?\d+:\d\d, '
-                        + re.escape(base) + r"\?story=\w+&t=\d+", citation), citation
+    assert re.fullmatch(
+        r'UNDP Accelerator Lab \w+ \([A-Za-z ]+\), ".+", R&D Archive interview at ~?\d+:\d\d, '
+        + re.escape(base)
+        + r"\?story=\w+&t=\d+",
+        citation,
+    ), citation
     assert page.dialogs == []
     # show what was copied, for the screenshot
-    page.evaluate("""(text) => { const pre = document.createElement('pre'); pre.id = 'ls-test-copied';
+    page.evaluate(
+        """(text) => { const pre = document.createElement('pre'); pre.id = 'ls-test-copied';
         pre.textContent = text; pre.style.cssText = 'white-space:pre-wrap;border:2px dashed #888;padding:8px';
-        document.querySelector('#ls-chat').before(pre); }""", copied)
+        document.querySelector('#ls-chat').before(pre); }""",
+        copied,
+    )
     _shot(page, "answers-markdown-copy")
 
 

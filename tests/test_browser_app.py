@@ -7,21 +7,26 @@ silent WAV served by the test on 127.0.0.1. Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import os
+import shutil
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("LABSTORIES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PHONE = {"width": 390, "height": 844}
 
@@ -52,8 +57,14 @@ def watched_page(browser, clipboard_origin: str | None = None):
     page = context.new_page()
     page.dialogs, page.external = [], []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("request", lambda request: urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
-            and urlparse(request.url).scheme in ("http", "https") and page.external.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
+            and urlparse(request.url).scheme in ("http", "https")
+            and page.external.append(request.url)
+        ),
+    )
     try:
         yield page
         assert page.external == [], "the page tried to reach the network"
@@ -111,14 +122,21 @@ def test_play_control_starts_the_in_app_player_at_the_passage(page, app_url, aud
     assert play.inner_text().strip() == "▶ 2:12"
     play.focus()
     page.keyboard.press("Enter")  # keyboard only
-    page.wait_for_function("() => { const a = document.getElementById('ls-audio');"
-                           " return a && a.readyState >= 1 && Math.abs(a.currentTime - 132) < 2; }", timeout=15_000)
-    state = page.evaluate("() => { const a = document.getElementById('ls-audio');"
-                          " return {src: a.currentSrc, t: a.currentTime, hidden: document.getElementById('ls-player').hidden}; }")
+    page.wait_for_function(
+        "() => { const a = document.getElementById('ls-audio');"
+        " return a && a.readyState >= 1 && Math.abs(a.currentTime - 132) < 2; }",
+        timeout=15_000,
+    )
+    state = page.evaluate(
+        "() => { const a = document.getElementById('ls-audio');"
+        " return {src: a.currentSrc, t: a.currentTime, hidden: document.getElementById('ls-player').hidden}; }"
+    )
     assert state["src"].startswith(audio_server) and not state["hidden"]
     assert 131 <= state["t"] <= 134
-    page.wait_for_function("() => { const a = document.getElementById('ls-audio'); return !a.paused && a.currentTime > 132.5; }",
-                           timeout=10_000)  # and it is playing on from there
+    page.wait_for_function(
+        "() => { const a = document.getElementById('ls-audio'); return !a.paused && a.currentTime > 132.5; }",
+        timeout=10_000,
+    )  # and it is playing on from there
     assert page.url.startswith(app_url)  # played in the app, not by navigating away
     # The direct link opens the browser's own player at the same second.
     assert page.locator('#ls-chat a.ls-ext[href$="#t=132"]').first.get_attribute("target") == "_blank"
@@ -132,8 +150,11 @@ def test_story_link_highlights_the_section_and_readies_audio(page, app_url):  # 
     assert current.get_attribute("id") == "ls-t-132"
     assert "trust of the beekeeping cooperatives" in current.inner_text()
     assert current.is_visible() and page.locator("#ls-story .ls-section").count() == 4
-    page.wait_for_function("() => { const a = document.getElementById('ls-audio');"
-                           " return a && a.readyState >= 1 && Math.abs(a.currentTime - 140) < 2; }", timeout=15_000)
+    page.wait_for_function(
+        "() => { const a = document.getElementById('ls-audio');"
+        " return a && a.readyState >= 1 && Math.abs(a.currentTime - 140) < 2; }",
+        timeout=15_000,
+    )
     assert page.evaluate("document.getElementById('ls-audio').paused")  # ready, not playing by itself
     _shot(page, "story-desktop")
     page.set_viewport_size(PHONE)
@@ -184,6 +205,7 @@ def test_xss_story_renders_inert(page, app_url):  # noqa: F811
 def own_app(app_index):  # noqa: F811
     """An app of this module's own (its sessions can be dropped): (demo, url)."""
     from app_support import free_port
+
     from labstories.ui.app import launch
 
     port = free_port()
@@ -268,8 +290,12 @@ class _PrefixProxy(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "accept-encoding")}
         try:
-            with httpx.Client(timeout=None) as http, http.stream(
-                    self.command, self.upstream + self.path[len(self.prefix):], headers=headers, content=body) as reply:
+            with (
+                httpx.Client(timeout=None) as http,
+                http.stream(
+                    self.command, self.upstream + self.path[len(self.prefix) :], headers=headers, content=body
+                ) as reply,
+            ):
                 self.send_response(reply.status_code)
                 for name, value in reply.headers.items():
                     if name.lower() not in ("transfer-encoding", "connection", "content-length", "content-encoding"):
@@ -295,6 +321,7 @@ def test_the_app_works_behind_a_sub_path(browser, app_index, monkeypatch):  # no
     from http.server import ThreadingHTTPServer
 
     from app_support import free_port
+
     from labstories.ui.app import launch
 
     monkeypatch.setenv("GRADIO_ROOT_PATH", "/labstories")

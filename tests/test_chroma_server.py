@@ -30,7 +30,8 @@ def chroma_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
     server = subprocess.Popen(
         ["chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

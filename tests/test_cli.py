@@ -11,17 +11,36 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import assert_user_error, run
 
 from labstories.ui import cli
 
-from cli_support import assert_user_error, run
-
 MINI = Path(__file__).resolve().parent / "data" / "mini"
-HIT_FIELDS = {"story", "title", "role", "country", "continent", "section", "start", "end", "heading", "text",
-              "snippet", "tags", "score", "audio_url", "audio_at", "link", "at", "interpolated", "cosine"}
+HIT_FIELDS = {
+    "story",
+    "title",
+    "role",
+    "country",
+    "continent",
+    "section",
+    "start",
+    "end",
+    "heading",
+    "text",
+    "snippet",
+    "tags",
+    "score",
+    "audio_url",
+    "audio_at",
+    "link",
+    "at",
+    "interpolated",
+    "cosine",
+}
 
 
 # -- user errors ------------------------------------------------------------------------
+
 
 def test_missing_corpus_path(capsys, tmp_path):
     code, out, err = run(capsys, "index", str(tmp_path / "nowhere"), "--quiet")
@@ -68,8 +87,11 @@ def test_bad_setting_value(capsys, monkeypatch):
 
 def test_bad_queries_file(capsys, tmp_path, mini_dir, use_session_model):
     queries = tmp_path / "q.jsonl"
-    queries.write_text('{"id": "a", "question": "x"}\n{"id": "b"}\n{"id": "c", "question": "y", '
-                       '"filters": {"principles": "Trus"}}\n{"id": "d", "question": "z"}\n', "utf-8")
+    queries.write_text(
+        '{"id": "a", "question": "x"}\n{"id": "b"}\n{"id": "c", "question": "y", '
+        '"filters": {"principles": "Trus"}}\n{"id": "d", "question": "z"}\n',
+        "utf-8",
+    )
     code, out, err = run(capsys, "search", "--queries", str(queries), "--data-dir", mini_dir, "--json")
     assert code == 2 and "Traceback" not in err
     assert err.splitlines() == [
@@ -82,10 +104,13 @@ def test_bad_queries_file(capsys, tmp_path, mini_dir, use_session_model):
     assert "error" in lines[1] and "error" not in lines[3]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["index", "/nonexistent/corpus"], "corpus path /nonexistent/corpus does not exist"),
-    (["search", "how did labs build trust?"], "run `labstories index PATH`"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["index", "/nonexistent/corpus"], "corpus path /nonexistent/corpus does not exist"),
+        (["search", "how did labs build trust?"], "run `labstories index PATH`"),
+    ],
+)
 def test_installed_command_prints_one_line_and_exits_2(argv, message):
     exe = shutil.which("labstories") or pytest.fail("the labstories script is not installed")
     result = subprocess.run([exe, *argv], capture_output=True, text=True, timeout=120, env=os.environ.copy())
@@ -96,13 +121,19 @@ def test_installed_command_prints_one_line_and_exits_2(argv, message):
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "labstories.ui.cli", "index", str(tmp_path / "none")],
-                            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-m", "labstories.ui.cli", "index", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.startswith("labstories index: corpus path") and result.stderr.count("\n") == 1
 
 
 # -- commands that work -----------------------------------------------------------------
+
 
 def test_index_command_reports_counts_and_problems(capsys, tmp_path):
     corpus = tmp_path / "corpus"
@@ -121,7 +152,10 @@ def test_index_command_reports_counts_and_problems(capsys, tmp_path):
     assert lines[0].endswith(f" s → {data}")
     assert lines[1] == "  2 new, 0 changed, 0 removed; 2 passages embedded"
     assert lines[2] == "  skipped 1 page of other types (1 untyped)"
-    assert lines[3] == f"  warning: {corpus / 'Experimenters_JSX.md'}: audio URL 'javascript:alert(1)' is not http(s); dropped"
+    assert (
+        lines[3]
+        == f"  warning: {corpus / 'Experimenters_JSX.md'}: audio URL 'javascript:alert(1)' is not http(s); dropped"
+    )
     assert lines[4] == f"  skipped {corpus / 'Experimenters_BIN.md'}: is a binary file, not markdown"
 
     code, out, _ = run(capsys, "index", str(corpus), "--quiet", "--data-dir", str(data))
@@ -129,8 +163,9 @@ def test_index_command_reports_counts_and_problems(capsys, tmp_path):
 
 
 def test_search_prints_readable_hits(capsys, mini_dir, use_session_model):
-    code, out, err = run(capsys, "search", "Sanduk savings box", "--country", "South Sudan", "--k", "2",
-                         "--data-dir", mini_dir)
+    code, out, err = run(
+        capsys, "search", "Sanduk savings box", "--country", "South Sudan", "--k", "2", "--data-dir", mini_dir
+    )
     assert (code, err) == (0, "")
     assert out.startswith("2 passages from 1 story for 'Sanduk savings box' (country: South Sudan)\n")
     assert "1. Digitising the Sanduk Savings Box in South Sudan" in out
@@ -139,17 +174,21 @@ def test_search_prints_readable_hits(capsys, mini_dir, use_session_model):
 
 
 def test_search_without_matches_says_so(capsys, mini_dir, use_session_model):
-    code, out, _ = run(capsys, "search", "anything", "--country", "Eswatini", "--principle", "Trust",
-                       "--data-dir", mini_dir)
+    code, out, _ = run(
+        capsys, "search", "anything", "--country", "Eswatini", "--principle", "Trust", "--data-dir", mini_dir
+    )
     assert code == 0
-    assert out == ("No passages match 'anything' (principles: Trust; country: Eswatini). Try removing a filter.\n"
-                   "  remove country Eswatini: 4 passages match the other filters\n"
-                   "  remove principle Trust: 1 passage matches the other filters\n")
+    assert out == (
+        "No passages match 'anything' (principles: Trust; country: Eswatini). Try removing a filter.\n"
+        "  remove country Eswatini: 4 passages match the other filters\n"
+        "  remove principle Trust: 1 passage matches the other filters\n"
+    )
 
 
 def test_search_json_lines_parse(capsys, mini_dir, use_session_model):
-    code, out, _ = run(capsys, "search", "plastic bags", "--json", "--k", "4", "--role", "Experimenter",
-                       "--data-dir", mini_dir)
+    code, out, _ = run(
+        capsys, "search", "plastic bags", "--json", "--k", "4", "--role", "Experimenter", "--data-dir", mini_dir
+    )
     assert code == 0
     hits = [json.loads(line) for line in out.splitlines()]
     assert len(hits) == 4
@@ -162,7 +201,9 @@ def test_search_queries_file_writes_one_json_line_per_question(capsys, tmp_path,
     queries.write_text(
         '{"id": "sanduk", "question": "wooden savings box with three keys"}\n'
         '{"id": "coffee", "question": "satellite maps of coffee rust", "filters": {"tools": "GIS systems"}}\n'
-        '{"id": "togo", "question": "birth certificates", "filters": {"country": ["Togo"]}}\n', "utf-8")
+        '{"id": "togo", "question": "birth certificates", "filters": {"country": ["Togo"]}}\n',
+        "utf-8",
+    )
     code, out, _ = run(capsys, "search", "--queries", str(queries), "--json", "--data-dir", mini_dir)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
@@ -193,7 +234,11 @@ def test_stats_command(capsys, mini_dir, mini_settings, use_session_model):
     stats = json.loads(out)
     report = mini_settings[1]
     assert (stats["stories"], stats["sections"], stats["passages"], stats["vectors"]) == (
-        16, report.sections, report.passages, report.passages)
+        16,
+        report.sections,
+        report.passages,
+        report.passages,
+    )
     assert stats["empty_sections"] == 3  # BLD@688, LNG@540, PRE@90
     assert stats["stories_without_audio"] == ["Experimenter_NOA", "Experimenters_JSX"]
     assert stats["glossary_entries"] == 4
@@ -203,8 +248,11 @@ def test_stats_command(capsys, mini_dir, mini_settings, use_session_model):
 
 def test_eval_command(capsys, tmp_path, mini_dir, use_session_model):
     questions = tmp_path / "eval.jsonl"
-    questions.write_text('{"id": "1", "kind": "known_item", "question": "Sanduk savings box", '
-                         '"relevant": {"Experimenters_SSD@33": 2}}\n', "utf-8")
+    questions.write_text(
+        '{"id": "1", "kind": "known_item", "question": "Sanduk savings box", '
+        '"relevant": {"Experimenters_SSD@33": 2}}\n',
+        "utf-8",
+    )
     code, out, _ = run(capsys, "eval", str(questions), "--data-dir", mini_dir)
     assert code == 0
     assert "| all | 1 | 1.000 | 1.000 | 1.000 |" in out

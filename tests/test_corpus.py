@@ -52,12 +52,15 @@ def test_update_report(corpus_settings):
     # the three pages without [[continent:]] get it from the file name's ISO3, with a warning
     assert sorted((Path(w.path).name, w.reason) for w in report.warnings) == [
         (f"{stem}.md", f"no [[continent:]]; used Africa from the file name's country code {stem[-3:]}")
-        for stem in NO_CONTINENT]
+        for stem in NO_CONTINENT
+    ]
     assert report.other_types == {"untyped": 1}  # the corpus README quoting the format in a fence
 
 
 def test_pages_without_continent(corpus_dir):
-    missing = sorted(p.stem for p in (corpus_dir / "stories").glob("*.md") if "[[continent:" not in p.read_text("utf-8"))
+    missing = sorted(
+        p.stem for p in (corpus_dir / "stories").glob("*.md") if "[[continent:" not in p.read_text("utf-8")
+    )
     assert missing == NO_CONTINENT
 
 
@@ -113,11 +116,20 @@ def test_stories_with_defective_timestamps_are_whole(state, corpus_dir):
 
 def test_metadata_defects(state):
     assert state.stories["Experimenter_SWZ"].audio_url is None
-    assert state.stories["Experimenter_SDN"].audio_url == "https://acclabplatforms.blob.core.windows.net/lab-interviews/SDN.mp3"
+    assert (
+        state.stories["Experimenter_SDN"].audio_url
+        == "https://acclabplatforms.blob.core.windows.net/lab-interviews/SDN.mp3"
+    )
     assert all(state.stories[stem].continent == "Africa" for stem in NO_CONTINENT)
     assert all(s.continent for s in state.stories.values())
-    assert state.stories["SolutionMappers_IRQ"].title == "Solutions Mapping in Iraq: Uncovering Local Youth Employment Challenges"
-    assert state.stories["Experimenters_CMR"].title == "Empowering Street Youth in Cameroon through Solar Power Mobile Kiosk Initiative"
+    assert (
+        state.stories["SolutionMappers_IRQ"].title
+        == "Solutions Mapping in Iraq: Uncovering Local Youth Employment Challenges"
+    )
+    assert (
+        state.stories["Experimenters_CMR"].title
+        == "Empowering Street Youth in Cameroon through Solar Power Mobile Kiosk Initiative"
+    )
     assert len(state.stories["Experimenters_MWI"].sections) > 5  # [[type:story]] twice
     tha = next(x for x in state.stories["SolutionMappers_THA"].sections if x.start == 430)
     assert tha.paragraphs[0].start == 447 and tha.paragraphs[0].text.startswith("I think the main skill")
@@ -179,12 +191,15 @@ def test_known_item_questions_find_their_story_first(corpus_index, question, sto
     assert hits[0].story == story, [h.section for h in hits[:5]]
 
 
-@pytest.mark.parametrize("filters", [
-    Filters(principles=["Trust"]),
-    Filters(principles=["Trust", "Curiosity"], continent=["Asia"]),
-    Filters(country=["Peru", "Togo"]),
-    Filters(role=["Explorer"], tools=["GIS systems"]),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(principles=["Trust"]),
+        Filters(principles=["Trust", "Curiosity"], continent=["Asia"]),
+        Filters(country=["Peru", "Togo"]),
+        Filters(role=["Explorer"], tools=["GIS systems"]),
+    ],
+)
 def test_filters_hold_on_the_corpus(corpus_index, filters):
     hits = corpus_index.search("how did the lab involve the community?", filters, k=50)
     assert hits

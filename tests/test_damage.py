@@ -20,8 +20,8 @@ import pytest
 from labstories.index import NoIndexError, Settings, StoreError, update
 from labstories.index.state import DamagedIndexError
 from labstories.rag import StoryIndex
-from labstories.ui.messages import for_cli
 from labstories.ui import cli
+from labstories.ui.messages import for_cli
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 QUESTIONS = ("how did experimenters run pilots with small budgets?", "how did they build trust with communities?")
@@ -29,17 +29,28 @@ QUESTIONS = ("how did experimenters run pilots with small budgets?", "how did th
 #: Every file (or folder) a local data folder holds; a test checks that the list is complete.
 PATTERNS = (
     "manifest.json",
-    "builds/*/documents.json", "builds/*/glossary.json", "builds/*/passages.json", "builds/*/vectors.npy",
-    "builds/*/keyword/params.index.json", "builds/*/keyword/vocab.index.json",
-    "builds/*/keyword/data.csc.index.npy", "builds/*/keyword/indices.csc.index.npy",
+    "builds/*/documents.json",
+    "builds/*/glossary.json",
+    "builds/*/passages.json",
+    "builds/*/vectors.npy",
+    "builds/*/keyword/params.index.json",
+    "builds/*/keyword/vocab.index.json",
+    "builds/*/keyword/data.csc.index.npy",
+    "builds/*/keyword/indices.csc.index.npy",
     "builds/*/keyword/indptr.csc.index.npy",
-    "chroma/chroma.sqlite3", "chroma/*-*/header.bin", "chroma/*-*/data_level0.bin",
-    "chroma/*-*/length.bin", "chroma/*-*/link_lists.bin", "chroma/*-*/index_metadata.pickle",
+    "chroma/chroma.sqlite3",
+    "chroma/*-*/header.bin",
+    "chroma/*-*/data_level0.bin",
+    "chroma/*-*/length.bin",
+    "chroma/*-*/link_lists.bin",
+    "chroma/*-*/index_metadata.pickle",
 )
 FOLDERS = ("builds/*", "builds/*/keyword", "chroma", "chroma/*-*")
-CASES = [(pattern, how) for pattern in PATTERNS for how in ("delete", "truncate", "corrupt")] + [
-    (folder, "delete") for folder in FOLDERS] + [
-    (pattern, "shorten") for pattern in PATTERNS if pattern.startswith("builds/") and pattern.endswith(".json")]
+CASES = (
+    [(pattern, how) for pattern in PATTERNS for how in ("delete", "truncate", "corrupt")]
+    + [(folder, "delete") for folder in FOLDERS]
+    + [(pattern, "shorten") for pattern in PATTERNS if pattern.startswith("builds/") and pattern.endswith(".json")]
+)
 
 
 def snapshot(settings: Settings, embedder) -> dict:
@@ -127,12 +138,15 @@ def test_damage_is_named_or_harmless_and_index_repairs_it(pattern, how, clean, e
     assert_same(snapshot(damaged, embedder), expected)
 
 
-@pytest.mark.parametrize("pattern, how, named", [
-    ("builds/*/passages.json", "delete", "passages.json"),
-    ("builds/*/passages.json", "truncate", "passages.json"),
-    ("manifest.json", "truncate", "manifest.json"),
-    ("chroma/chroma.sqlite3", "corrupt", "chroma"),
-])
+@pytest.mark.parametrize(
+    "pattern, how, named",
+    [
+        ("builds/*/passages.json", "delete", "passages.json"),
+        ("builds/*/passages.json", "truncate", "passages.json"),
+        ("manifest.json", "truncate", "manifest.json"),
+        ("chroma/chroma.sqlite3", "corrupt", "chroma"),
+    ],
+)
 def test_cli_search_on_a_damaged_index_is_one_line_naming_it(pattern, how, named, clean, tmp_path, capsys):
     settings, _ = clean
     data = tmp_path / "data"
@@ -176,11 +190,19 @@ def test_a_lost_nearest_neighbour_graph_is_detected_and_rebuilt(clean, embedder,
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
     copy = Settings(data_dir=data)
-    collection = store.get_collection(store.open_client(data), StoryIndex.open(copy, embedder=embedder).state.manifest.collection)
+    collection = store.get_collection(
+        store.open_client(data), StoryIndex.open(copy, embedder=embedder).state.manifest.collection
+    )
     vectors = np.random.default_rng(7).normal(size=(1100, 384)).astype("float32")
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store.add_batches(collection, [f"extra-{i}~0" for i in range(1100)], vectors.tolist(), ["extra"] * 1100,
-                      [{"doc": "extra"}] * 1100, batch_size=500)
+    store.add_batches(
+        collection,
+        [f"extra-{i}~0" for i in range(1100)],
+        vectors.tolist(),
+        ["extra"] * 1100,
+        [{"doc": "extra"}] * 1100,
+        batch_size=500,
+    )
     del collection
     [segment] = [p for p in (data / "chroma").iterdir() if p.is_dir() and (p / "data_level0.bin").exists()]
     shutil.rmtree(segment)

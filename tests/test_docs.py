@@ -48,8 +48,9 @@ def test_every_setting_has_a_cli_flag():
     from labstories.ui.cli import build_parser
 
     [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
-    flags = {option for parser in sub.choices.values() for action in parser._actions
-             for option in action.option_strings}
+    flags = {
+        option for parser in sub.choices.values() for action in parser._actions for option in action.option_strings
+    }
     assert {"--" + s.name.replace("_", "-") for s in SETTINGS} - flags == set()
 
 
@@ -69,6 +70,10 @@ def test_the_module_map_has_one_line_per_module():
     text = README.read_text("utf-8")
     table = text.split("<!-- module-map -->\n", 1)[1].split("\n<!-- /module-map -->", 1)[0]
     listed = [line.split("`")[1] for line in table.splitlines()[2:]]
-    modules = [f"{p.parent.name}/{p.name}" for folder in ("index", "rag", "ui")
-               for p in sorted((root / folder).glob("*.py")) if p.name != "__init__.py"]
+    modules = [
+        f"{p.parent.name}/{p.name}"
+        for folder in ("index", "rag", "ui")
+        for p in sorted((root / folder).glob("*.py"))
+        if p.name != "__init__.py"
+    ]
     assert listed == modules

@@ -48,8 +48,15 @@ def test_no_filter_means_every_passage(mini_index):
     assert mini_index.filter_index.mask(Filters()).all()
 
 
-@pytest.mark.parametrize("filters", [Filters(), Filters(continent=["Africa"]), Filters(principles=["Trust"]),
-                                     Filters(country=["Eswatini"], principles=["Trust"])])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(continent=["Africa"]),
+        Filters(principles=["Trust"]),
+        Filters(country=["Eswatini"], principles=["Trust"]),
+    ],
+)
 def test_value_counts_match_a_count_over_passages(mini_index, filters):
     passages, stories = mini_index.state.passages, mini_index.state.stories
     keep = passage_mask(filters, passages, stories)
@@ -79,8 +86,12 @@ def test_relaxations_count_what_dropping_each_filter_gives(mini_index):
     for kind, other in (("country", Filters(principles=["Trust"])), ("principles", Filters(country=["Eswatini"]))):
         keep = passage_mask(other, passages, stories)
         assert found[kind].passages == int(keep.sum())
-        values = [v for p, k in zip(passages, keep) if k
-                  for v in (p.tags[kind] if kind in TAG_KINDS else [stories[p.doc].country])]
+        values = [
+            v
+            for p, k in zip(passages, keep)
+            if k
+            for v in (p.tags[kind] if kind in TAG_KINDS else [stories[p.doc].country])
+        ]
         best = sorted({v: values.count(v) for v in values}.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         assert found[kind].alternatives == best
 
@@ -125,14 +136,17 @@ def test_top_positions_break_ties_by_position_even_at_the_cut():
 def test_only_broad_filters_on_a_large_archive_are_applied_after_the_neighbour_query():
     config = RetrievalConfig()
     assert not config.filters_after(1_940, 0.9)  # the real archive: always Chroma's where, as tuned
-    assert config.filters_after(100_000, 0.46)    # continent Africa at 100k
+    assert config.filters_after(100_000, 0.46)  # continent Africa at 100k
     assert not config.filters_after(100_000, 0.01)  # one country: Chroma's where is cheap there
 
 
-@pytest.mark.parametrize("question, filters", [
-    ("how did labs earn the trust of communities?", {"continent": ["Africa"]}),
-    ("experiments with farmers", {"continent": ["Africa", "Asia"], "role": ["Experimenter", "Solutions Mapper"]}),
-])
+@pytest.mark.parametrize(
+    "question, filters",
+    [
+        ("how did labs earn the trust of communities?", {"continent": ["Africa"]}),
+        ("experiments with farmers", {"continent": ["Africa", "Asia"], "role": ["Experimenter", "Solutions Mapper"]}),
+    ],
+)
 def test_filtering_after_the_query_finds_what_filtering_in_chroma_finds(corpus_index, question, filters):
     """Post-filtering returns only allowed passages, and the same nearest ones as Chroma's ``where``."""
     from dataclasses import replace
@@ -142,8 +156,9 @@ def test_filtering_after_the_query_finds_what_filtering_in_chroma_finds(corpus_i
     def dense(**knobs):
         # the corpus counts as large; fewer candidates than allowed passages, so the cut is tested too
         config = replace(corpus_index.config, reference_size=100, dense_candidates=40, **knobs)
-        index = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.vectors, corpus_index.embedder,
-                           config)
+        index = StoryIndex(
+            corpus_index.settings, corpus_index.state, corpus_index.vectors, corpus_index.embedder, config
+        )
         return index._dense(question, chosen, allowed)
 
     chosen = corpus_index.resolve(Filters(**filters))

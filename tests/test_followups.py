@@ -19,7 +19,7 @@ FACETS = {
 }
 PLACES = {"Peru": "South America", "South Sudan": "Africa", "Sudan": "Africa", "Mexico": "North America"}
 Q = "How did labs build belonging with migrants?"
-IN_PERU = "How did labs work with migrants in Peru?"   # sets country Peru from its text
+IN_PERU = "How did labs work with migrants in Peru?"  # sets country Peru from its text
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +69,12 @@ PAIRS = [
     (Q, "plus de Pérou", FOLLOW_UP, Filters(country=["Peru"])),
     (Q, "Comment les laboratoires ont-ils gagné la confiance des communautés ?", NEW, Filters()),
     (Q, "Quels outils de conception les expérimentateurs ont-ils utilisés ?", NEW, Filters(role=["Experimenter"])),
-    (Q, "Pourquoi les laboratoires du Soudan du Sud travaillent avec les migrants ?", NEW,
-     Filters(country=["South Sudan"])),
+    (
+        Q,
+        "Pourquoi les laboratoires du Soudan du Sud travaillent avec les migrants ?",
+        NEW,
+        Filters(country=["South Sudan"]),
+    ),
     # Spanish
     (Q, "solo en Perú", FOLLOW_UP, Filters(country=["Peru"])),
     (Q, "y en Asia?", FOLLOW_UP, Filters(continent=["Asia"])),
@@ -79,8 +83,12 @@ PAIRS = [
     (Q, "más de México", FOLLOW_UP, Filters(country=["Mexico"])),
     (Q, "solo los exploradores en África", FOLLOW_UP, Filters(role=["Explorer"], continent=["Africa"])),
     (Q, "¿Cómo ganaron los laboratorios la confianza de las comunidades?", NEW, Filters()),
-    (Q, "¿Qué aprendieron los exploradores en Sudán del Sur?", NEW,
-     Filters(role=["Explorer"], country=["South Sudan"])),
+    (
+        Q,
+        "¿Qué aprendieron los exploradores en Sudán del Sur?",
+        NEW,
+        Filters(role=["Explorer"], country=["South Sudan"]),
+    ),
     (Q, "¿Cómo diseñaron los experimentadores sus pilotos?", NEW, Filters(role=["Experimenter"])),
 ]
 

@@ -12,17 +12,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 from labstories.index import Settings, scan
 from labstories.rag import StoryIndex
 from labstories.ui import cli
 
-from cli_support import run
-
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 #: As root, permission bits do not stop writes; drop the capabilities that bypass them.
-NO_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner",
-               "--inh-caps", "-dac_override,-dac_read_search,-fowner"]
+NO_OVERRIDE = [
+    "setpriv",
+    "--bounding-set",
+    "-dac_override,-dac_read_search,-fowner",
+    "--inh-caps",
+    "-dac_override,-dac_read_search,-fowner",
+]
 
 
 def assert_one_line(code: int, err: str, expected_code: int, *words: str) -> None:
@@ -67,8 +71,12 @@ def test_index_into_a_folder_it_cannot_write(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir()
     os.chmod(locked, 0o555)
-    result = subprocess.run(unprivileged(_labstories("index", str(MINI), "--quiet", "--data-dir", str(locked / "d"))),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        unprivileged(_labstories("index", str(MINI), "--quiet", "--data-dir", str(locked / "d"))),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert_one_line(result.returncode, result.stderr, 2, "cannot write", str(locked))
 
 
@@ -76,15 +84,37 @@ def test_search_answers_from_a_read_only_index_like_a_writable_one(tmp_path, min
     from labstories.rag import Filters
 
     readonly = read_only_copy(mini_dir, tmp_path / "ro")
-    result = subprocess.run(unprivileged(_labstories("search", "trust of beekeepers", "--json", "--k", "4",
-                                                     "--principle", "Trust", "--data-dir", str(readonly))),
-                            capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    result = subprocess.run(
+        unprivileged(
+            _labstories(
+                "search",
+                "trust of beekeepers",
+                "--json",
+                "--k",
+                "4",
+                "--principle",
+                "Trust",
+                "--data-dir",
+                str(readonly),
+            )
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     assert result.returncode == 0, result.stderr
     answer = [json.loads(line)["section"] for line in result.stdout.splitlines()]
-    assert answer and answer == [h.section for h in mini_index.search("trust of beekeepers", Filters(principles=["Trust"]), 4)]
+    assert answer and answer == [
+        h.section for h in mini_index.search("trust of beekeepers", Filters(principles=["Trust"]), 4)
+    ]
     assert not list(readonly.rglob("*-journal")) and not (readonly / "labstories-error.log").exists()
-    result = subprocess.run(unprivileged(_labstories("index", str(MINI), "--quiet", "--data-dir", str(readonly))),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        unprivileged(_labstories("index", str(MINI), "--quiet", "--data-dir", str(readonly))),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert_one_line(result.returncode, result.stderr, 2, "cannot write", "search and serve work")
 
 
@@ -102,14 +132,22 @@ def test_exact_vectors_rank_like_chroma(monkeypatch, mini_settings, embedder):
     monkeypatch.setattr(vectors, "writable", lambda path: False)
     exact = StoryIndex.open(settings, embedder=embedder)
     assert isinstance(exact.vectors, ExactVectors) and isinstance(chroma.vectors, ChromaVectors)
-    for query, filters in (("trust of beekeepers", Filters()), ("savings", Filters(country=["South Sudan"])),
-                           ("water wells", Filters(principles=["Trust"]))):
-        assert [h.section for h in exact.search(query, filters, 8)] == [h.section for h in chroma.search(query, filters, 8)]
+    for query, filters in (
+        ("trust of beekeepers", Filters()),
+        ("savings", Filters(country=["South Sudan"])),
+        ("water wells", Filters(principles=["Trust"])),
+    ):
+        assert [h.section for h in exact.search(query, filters, 8)] == [
+            h.section for h in chroma.search(query, filters, 8)
+        ]
         # the sources themselves: the same positions and cosines, the filter by position against Chroma's where
         resolved = chroma.resolve(filters)
         allowed, where = chroma.filter_index.positions(resolved), chroma_where(resolved)
         vector = embedder.encode_query(query)
-        got, expected = exact.vectors.nearest(vector, 10, allowed, where), chroma.vectors.nearest(vector, 10, allowed, where)
+        got, expected = (
+            exact.vectors.nearest(vector, 10, allowed, where),
+            chroma.vectors.nearest(vector, 10, allowed, where),
+        )
         matching = exact.vectors.count() if allowed is None else len(allowed)
         assert [p for p, _ in got] == [p for p, _ in expected] and len(got) == min(10, matching)
         assert np.allclose([c for _, c in got], [c for _, c in expected], atol=1e-4)
@@ -143,12 +181,17 @@ def test_lone_surrogates_in_a_query_are_answered(capsys, mini_dir, use_session_m
 
 def test_one_bad_line_does_not_abort_a_batch(capsys, tmp_path, mini_dir, use_session_model):
     queries = tmp_path / "q.jsonl"
-    queries.write_text("\n".join([
-        json.dumps({"id": "a", "question": "trust \ud800 beekeepers"}),      # written as \ud800 escapes
-        json.dumps({"id": "b\udfff", "question": "\x00wells"}),
-        json.dumps({"id": "c", "question": "savings", "filters": {"country": "Nowhere"}}),
-        json.dumps({"id": "d", "question": "savings box"}),
-    ]), "utf-8")
+    queries.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "question": "trust \ud800 beekeepers"}),  # written as \ud800 escapes
+                json.dumps({"id": "b\udfff", "question": "\x00wells"}),
+                json.dumps({"id": "c", "question": "savings", "filters": {"country": "Nowhere"}}),
+                json.dumps({"id": "d", "question": "savings box"}),
+            ]
+        ),
+        "utf-8",
+    )
     code, out, err = run(capsys, "search", "--queries", str(queries), "--json", "--data-dir", mini_dir, "--k", "2")
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b\ufffd", "c", "d"]

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from app_support import running_app
+
 from labstories.index import Settings, update
 from labstories.rag.live import LiveIndex
 
@@ -65,9 +65,12 @@ def test_app_switches_to_a_new_build_between_requests_without_errors(tmp_path, e
                 (corpus / f"{name}.md").unlink()
             changed = corpus / f"{CHANGED}.md"
             changed.write_text(changed.read_text("utf-8") + NEW_TEXT, "utf-8")
-            indexer = subprocess.Popen([*labstories_command(), "index", str(corpus), "--data-dir",
-                                        str(settings.data_dir), "--quiet"], stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True)
+            indexer = subprocess.Popen(
+                [*labstories_command(), "index", str(corpus), "--data-dir", str(settings.data_dir), "--quiet"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
             errors, asked, switched_after = [], 0, None
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:

@@ -56,7 +56,9 @@ def test_queries_on_the_fp32_export_are_torchs_vectors(embedder):
 
 def test_int8_indexing_still_embeds_queries_in_fp32(onnx_embedder, embedder):
     query = "how did labs build belonging with migrants?"
-    assert float(np.dot(onnx_embedder.encode_query(query), Embedder(query_backend="torch").encode_query(query))) > 0.99999
+    assert (
+        float(np.dot(onnx_embedder.encode_query(query), Embedder(query_backend="torch").encode_query(query))) > 0.99999
+    )
 
 
 def test_an_export_that_disagrees_with_torch_is_not_used(embedder, monkeypatch, capsys, caplog, tmp_path):

@@ -32,13 +32,20 @@ def test_no_module_imports_a_bare_folder_name():
         for path in (ROOT / folder).rglob("*.py"):
             for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
                 stripped = line.strip()
-                if stripped.startswith(("from index", "from rag", "from ui", "import index", "import rag", "import ui")):
+                if stripped.startswith(
+                    ("from index", "from rag", "from ui", "import index", "import rag", "import ui")
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {stripped}")
     assert offenders == []
 
 
 def test_console_module_runs_from_outside_the_repository(tmp_path):
-    result = subprocess.run([sys.executable, "-P", "-m", "labstories.ui.cli", "--help"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "labstories.ui.cli", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "labstories" in result.stdout

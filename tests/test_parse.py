@@ -36,12 +36,15 @@ def layout(parsed) -> list[tuple[int, str]]:
 
 # -- timestamp forms ---------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "name, expected",
     [
         # ### [[0:01\]\]Hi — escaped closers glued to the heading (SolutionMappers_SLE, _MOZ)
-        ("SolutionMappers_SLE", [(1, "Hi, can you tell me your name and your position?"),
-                                 (14, "Which innovators did you map?")]),
+        (
+            "SolutionMappers_SLE",
+            [(1, "Hi, can you tell me your name and your position?"), (14, "Which innovators did you map?")],
+        ),
         # ### [[12:46\] q — one escaped closer
         ("Experimenters_OPN", [(5, "What is your name?"), (766, "How did you engage with policymakers?")]),
         # ### [[7:24\]]] q — three closers
@@ -55,13 +58,17 @@ def layout(parsed) -> list[tuple[int, str]]:
         # **\[\[11:28]] Thank you\.** — bold, escaped, no ###
         ("Experimenters_BLD", [(5, "What is your name?"), (688, "Thank you.")]),
         # [[0:0]]
-        ("Experimenters_ZER", [(0, "Your name, your title and the phrase I consent to this recording."),
-                               (40, "What did you work on?")]),
+        (
+            "Experimenters_ZER",
+            [(0, "Your name, your title and the phrase I consent to this recording."), (40, "What did you work on?")],
+        ),
         # [[0:00]] answer text and [[9:46]] question, both without ###
         ("SolutionMappers_TGO", [(0, ""), (586, "What would you do differently next time?")]),
         # text before the first timestamp becomes the untimed opening at 0
-        ("Experimenters_PRE", [(0, ""), (11, "Could you tell me about an R&D activity?"),
-                               (90, "Enjoy."), (95, "What was hard?")]),
+        (
+            "Experimenters_PRE",
+            [(0, ""), (11, "Could you tell me about an R&D activity?"), (90, "Enjoy."), (95, "What was hard?")],
+        ),
     ],
 )
 def test_every_timestamp_form_starts_a_section(name, expected):
@@ -81,7 +88,11 @@ def test_every_timestamp_form_starts_a_section(name, expected):
         (r"**\[\[11:28]] Thank you\.**", 688, "Thank you."),
         (r"### [[0:0]] Your name?", 0, "Your name?"),
         (r"### [[1:02:05]] A long interview?", 3725, "A long interview?"),
-        (r"[[15:26\]\]\. When you are inside the process, which tactics?", 926, "When you are inside the process, which tactics?"),
+        (
+            r"[[15:26\]\]\. When you are inside the process, which tactics?",
+            926,
+            "When you are inside the process, which tactics?",
+        ),
     ],
 )
 def test_single_timestamp_line(line, start, heading):
@@ -137,11 +148,14 @@ def test_stray_bare_time_becomes_the_paragraphs_finer_start():
 
 
 def test_inline_time_inside_an_answer_opens_a_finer_paragraph():
-    page = ("[[type:story]]\n\n# T\n\n### [[20:00]] And lastly?\n\nFirst part of the answer\\.\n"
-            "22:07 And lastly, the government is a key stakeholder\\.\n")
+    page = (
+        "[[type:story]]\n\n# T\n\n### [[20:00]] And lastly?\n\nFirst part of the answer\\.\n"
+        "22:07 And lastly, the government is a key stakeholder\\.\n"
+    )
     [section] = parse_story(page, "Explorers_IRQ.md").sections
     assert [(p.start, p.text) for p in section.paragraphs] == [
-        (None, "First part of the answer."), (1327, "And lastly, the government is a key stakeholder."),
+        (None, "First part of the answer."),
+        (1327, "And lastly, the government is a key stakeholder."),
     ]
 
 
@@ -155,16 +169,21 @@ def test_no_markup_leaks_into_headings_or_text():
 
 # -- tags and escaping --------------------------------------------------------
 
+
 def test_tags_attach_to_the_paragraph_below_them():
     section = story("Experimenters_SSD").sections[1]
     first, second = section.paragraphs
     assert first.tags == {
-        "principles": ["Trust"], "tactics": ["Gaining leverage and traction for solutions"],
-        "tools": ["GIS systems"], "skills": ["Active listening"],
+        "principles": ["Trust"],
+        "tactics": ["Gaining leverage and traction for solutions"],
+        "tools": ["GIS systems"],
+        "skills": ["Active listening"],
     }
     assert second.tags == {
-        "principles": ["Recognize local expertise"], "tactics": ["Creating space for emerging themes"],
-        "tools": [], "skills": [],
+        "principles": ["Recognize local expertise"],
+        "tactics": ["Creating space for emerging themes"],
+        "tools": [],
+        "skills": [],
     }
     assert section.tags["principles"] == ["Trust", "Recognize local expertise"]
 
@@ -172,11 +191,15 @@ def test_tags_attach_to_the_paragraph_below_them():
 def test_escaped_markdown_is_unescaped():
     ssd = story("Experimenters_SSD")
     assert ssd.sections[1].heading == "Could you tell me about an R&D activity you'd like to share?"
-    assert ssd.sections[1].paragraphs[1].text == "Village elders keep the three keys of the box - one key each. Nobody can open it alone."
+    assert (
+        ssd.sections[1].paragraphs[1].text
+        == "Village elders keep the three keys of the box - one key each. Nobody can open it alone."
+    )
     assert unescape(r"\*\*\*\*\*\* and 3\.5 \[sic\]") == "****** and 3.5 [sic]"
 
 
 # -- metadata -----------------------------------------------------------------
+
 
 def test_metadata_of_a_clean_story():
     ssd = story("Experimenters_SSD")
@@ -222,15 +245,21 @@ def test_javascript_audio_url_is_dropped_with_a_warning():
 
 @pytest.mark.parametrize(
     "stem, role, iso3",
-    [("Experimenters_SSD", "Experimenter", "SSD"), ("Experimenter_SWZ", "Experimenter", "SWZ"),
-     ("Explorers_GTM", "Explorer", "GTM"), ("Explorer_LAO", "Explorer", "LAO"),
-     ("SolutionMappers_tgo", "Solutions Mapper", "TGO"), ("Notes_LONG", "Notes", "")],
+    [
+        ("Experimenters_SSD", "Experimenter", "SSD"),
+        ("Experimenter_SWZ", "Experimenter", "SWZ"),
+        ("Explorers_GTM", "Explorer", "GTM"),
+        ("Explorer_LAO", "Explorer", "LAO"),
+        ("SolutionMappers_tgo", "Solutions Mapper", "TGO"),
+        ("Notes_LONG", "Notes", ""),
+    ],
 )
 def test_role_and_iso3_from_file_name(stem, role, iso3):
     assert split_stem(stem) == (role, iso3)
 
 
 # -- pages that are not stories ------------------------------------------------
+
 
 def test_page_of_another_type_is_refused_with_its_type():
     path = MINI / "other" / "Event_codification_fest.md"
@@ -252,6 +281,7 @@ def test_story_without_any_text_is_refused():
 
 
 # -- element pages --------------------------------------------------------------
+
 
 def element(name: str):
     path = ELEMENTS / f"{name}.md"

@@ -23,6 +23,7 @@ def story(name: str):
 
 # -- _windows: pure, hand-computed ---------------------------------------------
 
+
 @pytest.mark.parametrize(
     "sizes, size, overlap, expected",
     [
@@ -69,13 +70,18 @@ def test_every_window_adds_a_new_sentence():
 
 
 def test_split_sentences():
-    assert split_sentences("We met. Then (after a week) we went! Did it work? 3 of 5 did… \"Yes.\"") == [
-        "We met.", "Then (after a week) we went!", "Did it work?", "3 of 5 did…", "\"Yes.\"",
+    assert split_sentences('We met. Then (after a week) we went! Did it work? 3 of 5 did… "Yes."') == [
+        "We met.",
+        "Then (after a week) we went!",
+        "Did it work?",
+        "3 of 5 did…",
+        '"Yes."',
     ]
     assert split_sentences("Dr. smith met e.g. someone.") == ["Dr. smith met e.g. someone."]
 
 
 # -- story_passages --------------------------------------------------------------
+
 
 def test_empty_sections_give_no_passages(embedder):
     pre = story("Experimenters_PRE")
@@ -88,10 +94,16 @@ def test_passage_fields_context_and_tags(embedder):
     passages = story_passages(ssd, embedder.count_tokens)
     second = passages[1]
     assert (second.id, second.doc, second.section_start, second.start, second.window) == (
-        "Experimenters_SSD@33#0", "Experimenters_SSD", 33, 33, 0)
+        "Experimenters_SSD@33#0",
+        "Experimenters_SSD",
+        33,
+        33,
+        0,
+    )
     assert second.embed_text == (
         "Digitising the Sanduk Savings Box in South Sudan (South Sudan, Africa). "
-        "Q: Could you tell me about an R&D activity you'd like to share?\n" + second.text)
+        "Q: Could you tell me about an R&D activity you'd like to share?\n" + second.text
+    )
     assert second.keyword_text == "Could you tell me about an R&D activity you'd like to share?\n" + second.text
     assert second.text.startswith("We digitised the Sanduk.") and second.text.endswith("Nobody can open it alone.")
     assert second.tags["principles"] == ["Trust", "Recognize local expertise"]

@@ -11,24 +11,48 @@ import pytest
 from markupsafe import Markup
 
 from labstories.index.records import Element, Paragraph, Section, Story
-from labstories.rag.filters import Relaxation
 from labstories.rag import links
 from labstories.rag.answer import Answer, Narrowing, group_by_story
 from labstories.rag.answer import about as answer_about
+from labstories.rag.filters import Relaxation
 from labstories.rag.records import Filters, Hit
 from labstories.rag.strength import MatchStrength
 from labstories.ui import render
 
-PAYLOADS = ('<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', "javascript:alert(3)", "${7*7}",
-            "{{x}}", "`ls`")
+PAYLOADS = (
+    "<img src=x onerror=alert(1)>",
+    '"><script>alert(2)</script>',
+    "javascript:alert(3)",
+    "${7*7}",
+    "{{x}}",
+    "`ls`",
+)
 
 
 def evil(field: str) -> str:
     return f"{field}:" + " ".join(PAYLOADS)
 
 
-ALLOWED_TAGS = {"div", "p", "article", "section", "header", "h2", "h3", "span", "strong", "b", "i", "small",
-                "mark", "a", "details", "summary", "ul", "li"}
+ALLOWED_TAGS = {
+    "div",
+    "p",
+    "article",
+    "section",
+    "header",
+    "h2",
+    "h3",
+    "span",
+    "strong",
+    "b",
+    "i",
+    "small",
+    "mark",
+    "a",
+    "details",
+    "summary",
+    "ul",
+    "li",
+}
 
 
 class _Parsed(HTMLParser):
@@ -62,51 +86,130 @@ def assert_inert(markup: str, fields: list[str] = ()) -> None:
 
 
 def _hit(story="S_ONE", **changes) -> Hit:
-    base = dict(story=story, title=evil("title"), role=evil("role"), country=evil("country"),
-                continent=evil("continent"), section=f"{story}@60", start=60, end=200, heading=evil("heading"),
-                text="Migrants belong. " + evil("text"), snippet=evil("snippet"),
-                tags={"principles": [evil("principle")], "tactics": [evil("tactic")], "tools": [evil("tool")],
-                      "skills": [evil("skill")]},
-                score=1.0, audio_url="https://example.org/a.m4a", audio_at="https://example.org/a.m4a#t=90",
-                link=f"?story={story}&t=90", at=90, interpolated=True, cosine=0.2)
+    base = dict(
+        story=story,
+        title=evil("title"),
+        role=evil("role"),
+        country=evil("country"),
+        continent=evil("continent"),
+        section=f"{story}@60",
+        start=60,
+        end=200,
+        heading=evil("heading"),
+        text="Migrants belong. " + evil("text"),
+        snippet=evil("snippet"),
+        tags={
+            "principles": [evil("principle")],
+            "tactics": [evil("tactic")],
+            "tools": [evil("tool")],
+            "skills": [evil("skill")],
+        },
+        score=1.0,
+        audio_url="https://example.org/a.m4a",
+        audio_at="https://example.org/a.m4a#t=90",
+        link=f"?story={story}&t=90",
+        at=90,
+        interpolated=True,
+        cosine=0.2,
+    )
     base.update(changes)
     return Hit(**base)
 
 
 def test_every_answer_field_is_escaped():
     filters = Filters(principles=[evil("filter-principle")], country=[evil("filter-country")])
-    hits = [_hit(), _hit(text=evil("second text"), snippet=evil("second snippet"), at=120),
-            _hit("S_TWO", audio_url='https://example.org/b.mp3"><img src=x onerror=alert(9)>', title=evil("title2")),
-            _hit("S_THREE", audio_url="javascript:alert(4)", audio_at=None)]
+    hits = [
+        _hit(),
+        _hit(text=evil("second text"), snippet=evil("second snippet"), at=120),
+        _hit("S_TWO", audio_url='https://example.org/b.mp3"><img src=x onerror=alert(9)>', title=evil("title2")),
+        _hit("S_THREE", audio_url="javascript:alert(4)", audio_at=None),
+    ]
     blamed = [Relaxation("country", [evil("blamed-country")], 5, [(evil("alternative"), 3)])]
-    about = [Narrowing(kind, value, n, links.answer_link(evil("query"), filters.add(kind, value)))
-             for kind, value, n in answer_about(hits)]
-    answer = Answer(evil("query"), filters, group_by_story(hits), 1, 3, 4, 3, {"migrant"},
-                    [evil("note")], strength=MatchStrength(False, 0.2, True, blamed), about=about)
+    about = [
+        Narrowing(kind, value, n, links.answer_link(evil("query"), filters.add(kind, value)))
+        for kind, value, n in answer_about(hits)
+    ]
+    answer = Answer(
+        evil("query"),
+        filters,
+        group_by_story(hits),
+        1,
+        3,
+        4,
+        3,
+        {"migrant"},
+        [evil("note")],
+        strength=MatchStrength(False, 0.2, True, blamed),
+        about=about,
+    )
     markup = render.answer_html(answer, base="http://127.0.0.1:7860/")
-    assert_inert(markup, ["title", "title2", "role", "country", "continent", "heading", "snippet", "second snippet",
-                          "principle", "tactic", "tool", "skill", "note", "query", "filter-principle",
-                          "filter-country", "blamed-country"])
+    assert_inert(
+        markup,
+        [
+            "title",
+            "title2",
+            "role",
+            "country",
+            "continent",
+            "heading",
+            "snippet",
+            "second snippet",
+            "principle",
+            "tactic",
+            "tool",
+            "skill",
+            "note",
+            "query",
+            "filter-principle",
+            "filter-country",
+            "blamed-country",
+        ],
+    )
     assert "No passage speaks to this directly" in markup
     assert "ls-play" in markup and "no recording" in markup  # S_THREE's javascript: audio is no link
 
 
 def test_every_empty_answer_field_is_escaped():
-    answer = Answer(evil("query"), Filters(country=[evil("filter")]), [], relaxations=[
-        Relaxation("country", [evil("relaxed")], 12, [(evil("alternative"), 12)])])
+    answer = Answer(
+        evil("query"),
+        Filters(country=[evil("filter")]),
+        [],
+        relaxations=[Relaxation("country", [evil("relaxed")], 12, [(evil("alternative"), 12)])],
+    )
     assert_inert(render.answer_html(answer), ["query", "filter", "relaxed", "alternative"])
 
 
 def test_every_story_field_is_escaped():
-    story = Story(id="S_ONE", title=evil("story title"), summary=evil("summary"), links={"audio": "https://example.org/a.m4a"},
-                  countries=[evil("country")], continents=[evil("continent")], role=evil("role"), iso3="ONE", sections=[
-                      Section(0, 60, evil("heading"), [Paragraph(evil("paragraph"), {"principles": [evil("tag")]})]),
-                      Section(60, None, "", [Paragraph(evil("inline paragraph"), start=75)])])
+    story = Story(
+        id="S_ONE",
+        title=evil("story title"),
+        summary=evil("summary"),
+        links={"audio": "https://example.org/a.m4a"},
+        countries=[evil("country")],
+        continents=[evil("continent")],
+        role=evil("role"),
+        iso3="ONE",
+        sections=[
+            Section(0, 60, evil("heading"), [Paragraph(evil("paragraph"), {"principles": [evil("tag")]})]),
+            Section(60, None, "", [Paragraph(evil("inline paragraph"), start=75)]),
+        ],
+    )
     markup = render.story_html(story, 70)
-    assert_inert(markup, ["story title", "summary", "country", "continent", "role", "heading", "paragraph", "tag",
-                          "inline paragraph"])
-    bad_audio = Story(id="S_TWO", title="t", summary="s", links={"audio": "javascript:alert(1)"}, countries=["c"], continents=["a"],
-                      role="r", iso3="TWO", sections=story.sections)
+    assert_inert(
+        markup,
+        ["story title", "summary", "country", "continent", "role", "heading", "paragraph", "tag", "inline paragraph"],
+    )
+    bad_audio = Story(
+        id="S_TWO",
+        title="t",
+        summary="s",
+        links={"audio": "javascript:alert(1)"},
+        countries=["c"],
+        continents=["a"],
+        role="r",
+        iso3="TWO",
+        sections=story.sections,
+    )
     assert "No recording" in render.story_html(bad_audio, None)
 
 

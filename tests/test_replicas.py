@@ -17,13 +17,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from app_support import free_port
+from test_chroma_server import chroma_url  # noqa: F401  (fixture: a real `chroma run`)
+from test_live_reindex import labstories_command
+
 from labstories.index import Settings, update
 from labstories.index.sources import LocalSource, ServerSource
 from labstories.rag import StoryIndex
-from test_chroma_server import chroma_url  # noqa: F401  (fixture: a real `chroma run`)
-from test_live_reindex import labstories_command
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 QUESTIONS = (
@@ -95,8 +95,7 @@ def test_state_rebuilt_from_the_server_equals_the_local_build(chroma_url, corpus
 
 
 def test_an_empty_data_folder_and_no_server_index_is_a_clear_error(chroma_url, tmp_path, embedder):  # noqa: F811
-    from labstories.index import NoIndexError
-    from labstories.index import store
+    from labstories.index import NoIndexError, store
 
     client = store.open_client(tmp_path, chroma_url)
     store.delete_collection(client, store.META_COLLECTION)
@@ -105,7 +104,11 @@ def test_an_empty_data_folder_and_no_server_index_is_a_clear_error(chroma_url, t
 
 
 def test_two_replicas_with_empty_folders_answer_like_the_indexer_and_follow_a_reindex(
-        chroma_url, corpus, embedder, tmp_path):  # noqa: F811
+    chroma_url,  # noqa: F811  (the fixture imported above)
+    corpus,
+    embedder,
+    tmp_path,
+):
     from gradio_client import Client
 
     indexer = Settings(data_dir=tmp_path / "indexer", chroma_url=chroma_url)
@@ -121,9 +124,15 @@ def test_two_replicas_with_empty_folders_answer_like_the_indexer_and_follow_a_re
             folder = tmp_path / f"replica{number}"
             folder.mkdir()
             port = free_port()
-            replicas.append(subprocess.Popen(
-                [*labstories_command(), "serve", "--data-dir", str(folder), "--port", str(port)],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+            replicas.append(
+                subprocess.Popen(
+                    [*labstories_command(), "serve", "--data-dir", str(folder), "--port", str(port)],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}/")
         for url, process in zip(urls, replicas):
             wait_for_app(url, process)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import DEV_EVAL
 
 from labstories.rag import Filters, evaluate, read_questions
 from labstories.rag.fusion import combine, ranked, story_boost, zscores
 from labstories.rag.search import RetrievalConfig, StoryIndex
 from labstories.rag.translate import detect_language, to_english
 from labstories.rag.tuning import cross_validate
-
-from conftest import DEV_EVAL
 
 
 def test_zscores_by_hand():
@@ -25,12 +24,12 @@ def test_zscores_by_hand():
 
 
 def test_combine_gives_a_missing_key_the_sides_floor():
-    dense = {"s1": 0.9, "s2": 0.5, "s3": 0.1}      # z: 1.2247, 0, -1.2247 (times 1/0.3266…)
-    keyword = {"s2": 10.0, "s4": 0.0}             # z: +1, -1
+    dense = {"s1": 0.9, "s2": 0.5, "s3": 0.1}  # z: 1.2247, 0, -1.2247 (times 1/0.3266…)
+    keyword = {"s2": 10.0, "s4": 0.0}  # z: +1, -1
     fused = combine([dense, keyword], [0.5, 0.5])
     zd, zk = zscores(dense), zscores(keyword)
-    assert fused["s1"] == pytest.approx(0.5 * zd["s1"] + 0.5 * zk["s4"])   # keyword floor (-1)
-    assert fused["s4"] == pytest.approx(0.5 * zd["s3"] + 0.5 * -1.0)   # dense floor = lowest dense z
+    assert fused["s1"] == pytest.approx(0.5 * zd["s1"] + 0.5 * zk["s4"])  # keyword floor (-1)
+    assert fused["s4"] == pytest.approx(0.5 * zd["s3"] + 0.5 * -1.0)  # dense floor = lowest dense z
     assert [key for key, _ in ranked(fused)][0] == "s2"
 
 
@@ -44,12 +43,19 @@ def test_story_boost_lifts_sections_of_strong_stories():
     assert [k for k, _ in ranked(boosted)][0] == "A@1"
 
 
-@pytest.mark.parametrize("question, language, words", [
-    ("Comment numériser les actes de naissance ?", "fr", {"digitize", "birth"}),
-    ("Comment former des agents publics à un nouveau logiciel ?", "fr", {"train", "software"}),
-    ("¿Qué principios éticos seguir con comunidades indígenas?", "es", {"principles", "ethical", "communities", "indigenous"}),
-    ("¿Cómo trabajar con el gobierno local?", "es", {"government", "local"}),
-])
+@pytest.mark.parametrize(
+    "question, language, words",
+    [
+        ("Comment numériser les actes de naissance ?", "fr", {"digitize", "birth"}),
+        ("Comment former des agents publics à un nouveau logiciel ?", "fr", {"train", "software"}),
+        (
+            "¿Qué principios éticos seguir con comunidades indígenas?",
+            "es",
+            {"principles", "ethical", "communities", "indigenous"},
+        ),
+        ("¿Cómo trabajar con el gobierno local?", "es", {"government", "local"}),
+    ],
+)
 def test_french_and_spanish_questions_are_carried_to_english(question, language, words):
     translation = to_english(question)
     assert translation.language == language
@@ -70,10 +76,13 @@ def test_unknown_words_pass_through_untranslated():
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("question, story", [
-    ("Comment numériser les registres de naissance au Togo ?", "SolutionMappers_TGO"),
-    ("¿Cómo digitalizar el Sanduk, la caja de ahorro tradicional de Sudán del Sur?", "Experimenters_SSD"),
-])
+@pytest.mark.parametrize(
+    "question, story",
+    [
+        ("Comment numériser les registres de naissance au Togo ?", "SolutionMappers_TGO"),
+        ("¿Cómo digitalizar el Sanduk, la caja de ahorro tradicional de Sudán del Sur?", "Experimenters_SSD"),
+    ],
+)
 def test_multilingual_questions_find_their_story(corpus_index, question, story):
     assert corpus_index.search(question, k=3)[0].story == story
 
@@ -81,8 +90,13 @@ def test_multilingual_questions_find_their_story(corpus_index, question, story):
 @pytest.mark.corpus
 def test_story_boost_is_switched_on_and_changes_the_ranking(corpus_index):
     question = "how do you keep partners engaged when the lab steps back?"
-    flat = StoryIndex(corpus_index.settings, corpus_index.state, corpus_index.vectors, corpus_index.embedder,
-                      RetrievalConfig(story_weight=0.0))
+    flat = StoryIndex(
+        corpus_index.settings,
+        corpus_index.state,
+        corpus_index.vectors,
+        corpus_index.embedder,
+        RetrievalConfig(story_weight=0.0),
+    )
     assert corpus_index.config.story_weight > 0
     found = corpus_index.candidates(question)
     assert corpus_index.rank(found) != flat.rank(found)

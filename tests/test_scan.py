@@ -51,7 +51,8 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_is_kept(tmp_path
     root = corpus_with(tmp_path, GOOD, "SolutionMappers_TGO.md")
     (root / "stories" / "Experimenters_BIN.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (root / "stories" / "Experimenters_LAT.md").write_bytes(
-        "[[type:story]]\n\n# Caf\u00e9\n\n### [[0:01]] Q?\n\nR\u00e9ponse.\n".encode("latin-1"))
+        "[[type:story]]\n\n# Caf\u00e9\n\n### [[0:01]] Q?\n\nR\u00e9ponse.\n".encode("latin-1")
+    )
     (root / "stories" / "Experimenters_NOT.md").write_text("[[type:blog]]\n\n# A blog post\n\nHello.\n", "utf-8")
     (root / "Blog_post.md").write_text("[[type:blog]]\n\n# Another blog post\n", "utf-8")
     (root / "stories" / "Experimenters_NIL.md").write_text("[[type:story]]\n\n# Title only\n", "utf-8")

@@ -30,16 +30,26 @@ def matching_sections(index, filters: Filters) -> set[str]:
 @pytest.mark.parametrize(
     "filters, expected",
     [
-        (Filters(principles=["Trust"]),
-         {"Experimenters_SSD@33", "Experimenters_OPN@766", "SolutionMappers_STR@430", "SolutionMappers_TGO@586"}),
-        (Filters(principles=["Trust", "Recognize and promote agency"]),
-         {"Experimenters_SSD@33", "Experimenters_OPN@766", "SolutionMappers_STR@430", "SolutionMappers_TGO@586",
-          "Experimenters_TRI@444"}),
+        (
+            Filters(principles=["Trust"]),
+            {"Experimenters_SSD@33", "Experimenters_OPN@766", "SolutionMappers_STR@430", "SolutionMappers_TGO@586"},
+        ),
+        (
+            Filters(principles=["Trust", "Recognize and promote agency"]),
+            {
+                "Experimenters_SSD@33",
+                "Experimenters_OPN@766",
+                "SolutionMappers_STR@430",
+                "SolutionMappers_TGO@586",
+                "Experimenters_TRI@444",
+            },
+        ),
         (Filters(principles=["Trust"], country=["Togo"]), {"SolutionMappers_TGO@586"}),
-        (Filters(skills=["Active listening"], continent=["Africa"]),
-         {"Experimenters_SSD@33", "Experimenters_SSD@135", "Explorers_ONE@386"}),
-        (Filters(role=["Explorer"]),
-         {"Explorers_NCL@5", "Explorers_NCL@160", "Explorers_ONE@5", "Explorers_ONE@386"}),
+        (
+            Filters(skills=["Active listening"], continent=["Africa"]),
+            {"Experimenters_SSD@33", "Experimenters_SSD@135", "Explorers_ONE@386"},
+        ),
+        (Filters(role=["Explorer"]), {"Explorers_NCL@5", "Explorers_NCL@160", "Explorers_ONE@5", "Explorers_ONE@386"}),
         (Filters(continent=["Asia", "Europe"], tools=["GIS systems"]), {"Experimenters_LNG@60"}),
     ],
 )
@@ -56,8 +66,9 @@ def test_filters_return_exactly_the_matching_sections(mini_index, filters, expec
 def test_filters_hold_on_the_dense_side(mini_index, embedder):
     filters = Filters(principles=["Trust"], continent=["Africa"])
     vector = embedder.encode(["savings"])[0].tolist()
-    result = mini_index.vectors.collection.query(query_embeddings=[vector], n_results=50,
-                                                 where=chroma_where(filters), include=["metadatas"])
+    result = mini_index.vectors.collection.query(
+        query_embeddings=[vector], n_results=50, where=chroma_where(filters), include=["metadatas"]
+    )
     metas = result["metadatas"][0]
     assert {f"{m['doc']}@{m['section']}" for m in metas} == {"Experimenters_SSD@33", "SolutionMappers_TGO@586"}
     assert all("Trust" in m["principles"] and m["continent"] == ["Africa"] for m in metas)
@@ -90,7 +101,11 @@ def test_hits_carry_audio_link_and_deep_link(mini_index):
     assert hit.audio_at == "https://example.org/a.m4a#t=33"
     assert hit.link == "?story=Experimenters_SSD&t=33"
     assert (hit.title, hit.role, hit.country, hit.continent) == (
-        "Digitising the Sanduk Savings Box in South Sudan", "Experimenter", "South Sudan", "Africa")
+        "Digitising the Sanduk Savings Box in South Sudan",
+        "Experimenter",
+        "South Sudan",
+        "Africa",
+    )
     assert hit.heading == "Could you tell me about an R&D activity you'd like to share?"
     assert "Sanduk" in hit.snippet
 
@@ -104,10 +119,15 @@ def test_finer_start_reaches_audio_and_link(mini_index):
 
 @pytest.mark.parametrize(
     "country, audio_url, audio_at",
-    [("Eswatini", None, None),                                      # no [[audio:]] at all
-     ("Serbia", None, None),                                        # javascript: URL dropped
-     ("Sudan", "https://example.org/lab-interviews/ESC.mp3",         # escaped URL unescaped
-      "https://example.org/lab-interviews/ESC.mp3#t=7")],
+    [
+        ("Eswatini", None, None),  # no [[audio:]] at all
+        ("Serbia", None, None),  # javascript: URL dropped
+        (
+            "Sudan",
+            "https://example.org/lab-interviews/ESC.mp3",  # escaped URL unescaped
+            "https://example.org/lab-interviews/ESC.mp3#t=7",
+        ),
+    ],
 )
 def test_hits_without_usable_audio(mini_index, country, audio_url, audio_at):
     [hit] = mini_index.search("what did you do", Filters(country=[country]), k=1)
@@ -161,8 +181,9 @@ def brute_force(mini_index, embedder, vectors, query: str, keep=None) -> list[tu
 
 
 def chroma_ranking(mini_index, embedder, query: str, n: int, where=None) -> list[tuple[str, float]]:
-    result = mini_index.vectors.collection.query(query_embeddings=[embedder.encode([query])[0].tolist()],
-                                                 n_results=n, where=where, include=["distances"])
+    result = mini_index.vectors.collection.query(
+        query_embeddings=[embedder.encode([query])[0].tolist()], n_results=n, where=where, include=["distances"]
+    )
     return [(cid.rpartition("~")[0], 1.0 - d) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
 

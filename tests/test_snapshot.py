@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from labstories.index import Settings, parse_element, scan
-from labstories.index import state
+from labstories.index import Settings, parse_element, scan, state
 from labstories.index.parse import page_type
-from labstories.index.snapshot import (ARCHIVE, Source, chosen_corpus, corpus_label, corpus_to_serve, differences,
-                                       from_snapshot, slim_element, source, write_snapshot)
+from labstories.index.snapshot import (
+    ARCHIVE,
+    Source,
+    chosen_corpus,
+    corpus_label,
+    corpus_to_serve,
+    differences,
+    from_snapshot,
+    slim_element,
+    source,
+    write_snapshot,
+)
 from labstories.ui import console
-
 
 ELEMENT = """[[type:tools]]
 [[type:principles]]
@@ -42,12 +50,14 @@ More text.
 def test_source_names_the_archive_commit_and_counts_match_the_files():
     origin = source()
     assert (origin.repository, origin.branch, origin.folder) == (
-        "UNDP-Accelerator-Labs/sdg-innovation-commons", "gh-pages", "pages/")
+        "UNDP-Accelerator-Labs/sdg-innovation-commons",
+        "gh-pages",
+        "pages/",
+    )
     assert (origin.commit, origin.date) == ("15b33dfb1886da81cea8d74be35e53ea11f83164", "2025-11-13")
     assert origin.stories == len(list((ARCHIVE / "stories").glob("*.md"))) == 80
     assert origin.elements == len(list((ARCHIVE / "elements").glob("*.md"))) == 187
-    assert origin.label == ("bundled snapshot of UNDP-Accelerator-Labs/sdg-innovation-commons @ 15b33dfb "
-                            "(2025-11-13)")
+    assert origin.label == ("bundled snapshot of UNDP-Accelerator-Labs/sdg-innovation-commons @ 15b33dfb (2025-11-13)")
     licence = (ARCHIVE / "LICENSE").read_text("utf-8")
     assert "MIT License" in licence and "UNDP Accelerator Labs" in licence
 
@@ -82,8 +92,11 @@ def test_slim_element_keeps_what_the_glossary_reads():
     assert page_type(slim) == page_type(ELEMENT) == "tools"
     full, cut = parse_element(ELEMENT, "x/Co-design.md"), parse_element(slim, "x/Co-design.md")
     assert cut == full
-    assert (cut.title, cut.types, cut.purpose) == ("Co-design sprints", ["tools", "principles"],
-                                                   "To build *shared* ownership.")
+    assert (cut.title, cut.types, cut.purpose) == (
+        "Co-design sprints",
+        ["tools", "principles"],
+        "To build *shared* ownership.",
+    )
     assert cut.overview == "Short sprints where residents and officials design together. It takes a week."
 
 
@@ -101,7 +114,11 @@ def test_write_snapshot_keeps_stories_and_elements_only(tmp_path):
 
     assert (report.stories, report.elements) == (1, 1)
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file()) == [
-        "LICENSE", "SOURCE.json", "elements/Co-design.md", "stories/Experimenters_SSD.md"]
+        "LICENSE",
+        "SOURCE.json",
+        "elements/Co-design.md",
+        "stories/Experimenters_SSD.md",
+    ]
     assert (dest / "stories" / "Experimenters_SSD.md").read_bytes() == story
     assert json.loads((dest / "SOURCE.json").read_text("utf-8"))["commit"] == "abc"
     assert differences(pages, dest) == []
@@ -115,9 +132,19 @@ def test_corpus_labels():
 
 def _fake_index(data_dir: Path, corpus: str) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    state.switch_manifest(data_dir, state.Manifest(
-        format=state.FORMAT_VERSION, model="m", dimension=384, chunking={}, collection="c", build="b",
-        corpus=corpus, indexed_at="2026-01-01T00:00:00+00:00"))
+    state.switch_manifest(
+        data_dir,
+        state.Manifest(
+            format=state.FORMAT_VERSION,
+            model="m",
+            dimension=384,
+            chunking={},
+            collection="c",
+            build="b",
+            corpus=corpus,
+            indexed_at="2026-01-01T00:00:00+00:00",
+        ),
+    )
 
 
 def test_index_reads_the_named_corpus_or_the_snapshot(tmp_path):
@@ -128,7 +155,9 @@ def test_index_reads_the_named_corpus_or_the_snapshot(tmp_path):
 def test_serve_indexes_the_snapshot_when_there_is_no_index_or_a_snapshot_index(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     assert corpus_to_serve(settings) == ARCHIVE
-    _fake_index(settings.data_dir, "bundled snapshot of UNDP-Accelerator-Labs/sdg-innovation-commons @ 0123abcd (2024-01-01)")
+    _fake_index(
+        settings.data_dir, "bundled snapshot of UNDP-Accelerator-Labs/sdg-innovation-commons @ 0123abcd (2024-01-01)"
+    )
     assert corpus_to_serve(settings) == ARCHIVE  # an older snapshot is refreshed
 
 
@@ -138,7 +167,8 @@ def test_serve_keeps_an_index_of_another_corpus_and_says_so(tmp_path, capsys):
     assert corpus_to_serve(settings) is None
     console.print_kept_index(settings)
     assert capsys.readouterr().out.startswith(
-        "Serving the index of /home/me/archive/pages from the data folder (indexed 2026-01-01")
+        "Serving the index of /home/me/archive/pages from the data folder (indexed 2026-01-01"
+    )
     named = Settings(data_dir=tmp_path / "data", corpus=str(tmp_path / "newer"))
     assert corpus_to_serve(named) == tmp_path / "newer"
 
@@ -147,8 +177,12 @@ def test_a_replica_on_a_chroma_server_never_indexes_by_itself(tmp_path):
     """Replicas only read the server; one machine runs `labstories index` (no two writers racing)."""
     replica = Settings(data_dir=tmp_path / "empty", chroma_url="http://127.0.0.1:9")
     assert corpus_to_serve(replica) is None
-    assert corpus_to_serve(Settings(data_dir=tmp_path / "empty", chroma_url="http://127.0.0.1:9",
-                                    corpus=str(tmp_path / "mine"))) == tmp_path / "mine"
+    assert (
+        corpus_to_serve(
+            Settings(data_dir=tmp_path / "empty", chroma_url="http://127.0.0.1:9", corpus=str(tmp_path / "mine"))
+        )
+        == tmp_path / "mine"
+    )
 
 
 def test_corpus_setting_reads_the_environment(monkeypatch, tmp_path):

@@ -26,8 +26,12 @@ def dev_questions(corpus_dir):
 def test_every_off_topic_question_is_flagged(corpus_index):
     questions = read_questions(OFF_TOPIC)
     assert len(questions) >= 12
-    strong = {q.question: round(best_cosine(hits), 3) for q in questions
-              for hits in [corpus_index.search(q.question, None, 10)] if is_strong(hits)}
+    strong = {
+        q.question: round(best_cosine(hits), 3)
+        for q in questions
+        for hits in [corpus_index.search(q.question, None, 10)]
+        if is_strong(hits)
+    }
     assert strong == {}, f"off-topic questions above {STRONG_COSINE}"
 
 

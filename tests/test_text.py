@@ -8,8 +8,17 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-from labstories.index.text import (SPOKEN_WORD, WORD, first_stems, fold, is_web_url, stemmer, stems_of, tokenize,
-                                   without_surrogates)
+from labstories.index.text import (
+    SPOKEN_WORD,
+    WORD,
+    first_stems,
+    fold,
+    is_web_url,
+    stemmer,
+    stems_of,
+    tokenize,
+    without_surrogates,
+)
 from labstories.rag import translate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +30,15 @@ ROUNDS = 12
 
 def test_web_urls_are_http_or_https_only():
     assert is_web_url("https://example.org/a.mp3") and is_web_url("HTTP://example.org/")
-    for url in (None, "", "javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "https://a b",
-                "https://x/\"onmouseover=1"):
+    for url in (
+        None,
+        "",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "https://a b",
+        'https://x/"onmouseover=1',
+    ):
         assert not is_web_url(url), url
 
 
@@ -111,7 +127,7 @@ def test_stemming_from_eight_threads_at_once_equals_one_thread():
     french, spanish = _glossary_words("fr"), _glossary_words("es")
     assert len(english) > 1000 and len(french) > 1000 and len(spanish) > 1000
     chunk = 4000  # each round a different slice, so every round stems words no thread has cached yet
-    slices = [english[i: i + chunk] for i in range(0, len(english), chunk)]
+    slices = [english[i : i + chunk] for i in range(0, len(english), chunk)]
     # the single-threaded truth, from fresh objects that no other thread touches
     import Stemmer
 
@@ -129,20 +145,24 @@ def test_stemming_from_eight_threads_at_once_equals_one_thread():
             # one word per call, from Python: the most chances for another thread to cut in
             [stemmer().stemWord(w) for w in words] if thread % 2 else stemmer().stemWords(words)
         )
-        language, words, reference = (("fr", french, reference_fr) if thread % 2 else ("es", spanish, reference_es))
+        language, words, reference = ("fr", french, reference_fr) if thread % 2 else ("es", spanish, reference_es)
         glossary = [translate._stem(language, w) for w in words]
         return (index, stems, glossary == reference, tokenize(sentence) == reference_tokens)
 
     for thread, rounds in enumerate(_run_together(work)):
         for index, stems, glossary_ok, tokens_ok in rounds:
-            mismatched = [(w, got, want) for w, got, want in zip(slices[index], stems, reference_en[index])
-                          if got != want]
+            mismatched = [
+                (w, got, want) for w, got, want in zip(slices[index], stems, reference_en[index]) if got != want
+            ]
             assert not mismatched and len(stems) == len(reference_en[index]), (thread, mismatched[:5])
             assert glossary_ok and tokens_ok, thread
 
 
 def test_the_query_side_needs_neither_the_parser_nor_the_chunker():
-    offenders = [f"{path.name}:{number}" for path in sorted((ROOT / "rag").glob("*.py"))
-                 for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
-                 if "labstories.index.parse" in line or "labstories.index.passages" in line]
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted((ROOT / "rag").glob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if "labstories.index.parse" in line or "labstories.index.passages" in line
+    ]
     assert offenders == []

@@ -9,14 +9,24 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from labstories.index import Settings, SettingsError
-from labstories.rag import EvalFileError, Filters, Question, answer_link, audio_at, filters_from_params, read_questions, score, story_link
+from labstories.rag import (
+    EvalFileError,
+    Filters,
+    Question,
+    answer_link,
+    audio_at,
+    filters_from_params,
+    read_questions,
+    score,
+    story_link,
+)
 from labstories.rag.evaluate import mrr, ndcg, recall, section_of
 from labstories.rag.filters import FilterError, chroma_where, resolve
 from labstories.rag.fusion import best_per_group, reciprocal_rank_fusion
 from labstories.ui.display import clock
 
-
 # -- fusion ------------------------------------------------------------------------
+
 
 def test_rrf_hand_computed():
     fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], smoothing=60)
@@ -80,14 +90,23 @@ def test_recall_and_mrr_hand_computed():
 
 def test_section_of_maps_a_start_to_its_section():
     starts = {"A": [0, 30, 90]}
-    assert [section_of("A", t, starts) for t in (0, 29, 30, 45, 90, 500)] == ["A@0", "A@0", "A@30", "A@30", "A@90", "A@90"]
+    assert [section_of("A", t, starts) for t in (0, 29, 30, 45, 90, 500)] == [
+        "A@0",
+        "A@0",
+        "A@30",
+        "A@30",
+        "A@90",
+        "A@90",
+    ]
     assert section_of("B", 12, starts) == "B@12"
 
 
 def test_score_means_per_kind():
-    questions = [Question("q1", "?", kind="topical", relevant={"s1": 2}),
-                 Question("q2", "?", kind="topical", relevant={"s2": 1}),
-                 Question("q3", "?", kind="known_item", relevant={"s3": 1})]
+    questions = [
+        Question("q1", "?", kind="topical", relevant={"s1": 2}),
+        Question("q2", "?", kind="topical", relevant={"s2": 1}),
+        Question("q3", "?", kind="known_item", relevant={"s3": 1}),
+    ]
     scores = score(questions, {"q1": ["s1"], "q2": ["x", "s2"], "q3": []})
     assert scores.counts == {"all": 3, "topical": 2, "known_item": 1}
     assert scores.per_question["q2"] == pytest.approx({"ndcg": 1 / math.log2(3), "recall": 1.0, "mrr": 0.5})
@@ -98,18 +117,29 @@ def test_score_means_per_kind():
 
 def test_read_questions(tmp_path):
     path = tmp_path / "q.jsonl"
-    path.write_text('{"id": "a", "question": "trust?", "filters": {"principles": "Trust"}, "relevant": {"S@1": "2"}}\n'
-                    '\n{"question": "second"}\n', "utf-8")
+    path.write_text(
+        '{"id": "a", "question": "trust?", "filters": {"principles": "Trust"}, "relevant": {"S@1": "2"}}\n'
+        '\n{"question": "second"}\n',
+        "utf-8",
+    )
     first, second = read_questions(path)
-    assert (first.id, first.question, first.filters, first.relevant) == ("a", "trust?", {"principles": "Trust"}, {"S@1": 2})
+    assert (first.id, first.question, first.filters, first.relevant) == (
+        "a",
+        "trust?",
+        {"principles": "Trust"},
+        {"S@1": 2},
+    )
     assert (second.id, second.question, second.filters) == ("3", "second", {})
 
 
-@pytest.mark.parametrize("line, message", [
-    ('{"id": "a"}', "line 1: missing field 'question'"),
-    ("not json", r"line 1: not valid JSON \(Expecting value at column 1\)"),
-    ('{"question": "q", "filters": {"colour": "red"}}', "line 1: unknown filter kind colour"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"id": "a"}', "line 1: missing field 'question'"),
+        ("not json", r"line 1: not valid JSON \(Expecting value at column 1\)"),
+        ('{"question": "q", "filters": {"colour": "red"}}', "line 1: unknown filter kind colour"),
+    ],
+)
 def test_read_questions_names_the_bad_line(tmp_path, line, message):
     path = tmp_path / "q.jsonl"
     path.write_text(line + "\n", "utf-8")
@@ -118,6 +148,7 @@ def test_read_questions_names_the_bad_line(tmp_path, line, message):
 
 
 # -- links -----------------------------------------------------------------------------
+
 
 def test_audio_at():
     assert audio_at("https://example.org/a.m4a", 33) == "https://example.org/a.m4a#t=33"
@@ -139,13 +170,21 @@ def test_answer_link_exact():
     assert answer_link("", Filters(role=["Explorer"])) == "?role=Explorer"
 
 
-@pytest.mark.parametrize("filters", [
-    Filters(),
-    Filters(principles=["Trust", "Recognize local expertise"], tactics=["Desiging the pipelines"]),
-    Filters(tools=["A_B testing"], skills=["Active listening"], country=["Côte d'Ivoire"],
-            continent=["South America", "Asia"], role=["Solutions Mapper"]),
-    Filters(tactics=["Q&A sessions = 50% #1"]),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(principles=["Trust", "Recognize local expertise"], tactics=["Desiging the pipelines"]),
+        Filters(
+            tools=["A_B testing"],
+            skills=["Active listening"],
+            country=["Côte d'Ivoire"],
+            continent=["South America", "Asia"],
+            role=["Solutions Mapper"],
+        ),
+        Filters(tactics=["Q&A sessions = 50% #1"]),
+    ],
+)
 def test_answer_link_round_trips_through_filters_from_params(filters):
     link = answer_link("q & a?", filters)
     params = parse_qs(urlsplit(link).query)
@@ -159,16 +198,28 @@ def test_filters_from_params_ignores_unknown_names():
 
 # -- filters -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("filters, where", [
-    (Filters(), None),
-    (Filters(principles=["Trust"]), {"principles": {"$contains": "Trust"}}),
-    (Filters(country=["Peru"]), {"country": {"$contains": "Peru"}}),
-    (Filters(tools=["GIS systems", "ArcGIS"]),
-     {"$or": [{"tools": {"$contains": "GIS systems"}}, {"tools": {"$contains": "ArcGIS"}}]}),
-    (Filters(principles=["Trust"], continent=["Africa", "Asia"]),
-     {"$and": [{"principles": {"$contains": "Trust"}},
-               {"$or": [{"continent": {"$contains": "Africa"}}, {"continent": {"$contains": "Asia"}}]}]}),
-])
+
+@pytest.mark.parametrize(
+    "filters, where",
+    [
+        (Filters(), None),
+        (Filters(principles=["Trust"]), {"principles": {"$contains": "Trust"}}),
+        (Filters(country=["Peru"]), {"country": {"$contains": "Peru"}}),
+        (
+            Filters(tools=["GIS systems", "ArcGIS"]),
+            {"$or": [{"tools": {"$contains": "GIS systems"}}, {"tools": {"$contains": "ArcGIS"}}]},
+        ),
+        (
+            Filters(principles=["Trust"], continent=["Africa", "Asia"]),
+            {
+                "$and": [
+                    {"principles": {"$contains": "Trust"}},
+                    {"$or": [{"continent": {"$contains": "Africa"}}, {"continent": {"$contains": "Asia"}}]},
+                ]
+            },
+        ),
+    ],
+)
 def test_chroma_where_shapes(filters, where):
     assert chroma_where(filters) == where
 
@@ -186,7 +237,12 @@ def test_resolve_unknown_value_lists_close_values():
         resolve(Filters(principles=["Trus"]), FACETS)
     with pytest.raises(FilterError, match=r"^unknown country value 'Zzzz'$") as raised:
         resolve(Filters(country=["Zzzz"]), FACETS)
-    assert (raised.value.kind, raised.value.value, raised.value.closest, raised.value.known) == ("country", "Zzzz", [], 2)
+    assert (raised.value.kind, raised.value.value, raised.value.closest, raised.value.known) == (
+        "country",
+        "Zzzz",
+        [],
+        2,
+    )
     with pytest.raises(FilterError, match="unknown tools value 'GIS'"):
         resolve(Filters(tools=["GIS"]), FACETS)
 
@@ -204,10 +260,15 @@ def test_each_interface_words_a_filter_error_for_its_reader():
 
 
 def test_filters_from_dict():
-    assert Filters.from_dict({"principles": "Trust", "country": [" Peru ", ""]}) == Filters(principles=["Trust"], country=["Peru"])
+    assert Filters.from_dict({"principles": "Trust", "country": [" Peru ", ""]}) == Filters(
+        principles=["Trust"], country=["Peru"]
+    )
     assert Filters.from_dict(None) == Filters()
     assert not Filters() and Filters(role=["Explorer"])
-    assert Filters(principles=["Trust", "Curiosity"], country=["Peru"]).describe() == "principles: Trust or Curiosity; country: Peru"
+    assert (
+        Filters(principles=["Trust", "Curiosity"], country=["Peru"]).describe()
+        == "principles: Trust or Curiosity; country: Peru"
+    )
     with pytest.raises(FilterError, match="unknown filter kind colour"):
         Filters.from_dict({"colour": "red"})
 
@@ -217,6 +278,7 @@ def test_clock():
 
 
 # -- settings ------------------------------------------------------------------------------
+
 
 def test_settings_env_then_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("LABSTORIES_K", "5")
@@ -229,21 +291,32 @@ def test_settings_env_then_overrides(monkeypatch, tmp_path):
 
 
 def test_concurrency_setting(monkeypatch):
-    assert Settings.load().concurrency == 4   # the measured choice for a 2-core machine (README)
+    assert Settings.load().concurrency == 4  # the measured choice for a 2-core machine (README)
     monkeypatch.setenv("LABSTORIES_CONCURRENCY", "6")
     assert Settings.load().concurrency == 6
     assert Settings.load(concurrency=3).concurrency == 3
 
 
-@pytest.mark.parametrize("env, value, message", [
-    ("LABSTORIES_K", "ten", "LABSTORIES_K of 'ten' must be a whole number"),
-    ("LABSTORIES_K", "0", "LABSTORIES_K of 0 is out of range; use 1 to 1000"),
-    ("LABSTORIES_BATCH_SIZE", "0", "LABSTORIES_BATCH_SIZE of 0 is out of range; use 1 to 4096"),
-    ("LABSTORIES_PORT", "70000", "LABSTORIES_PORT of 70000 is out of range; use 1 to 65535"),
-    ("LABSTORIES_CHROMA_URL", "ftp://host:1", "LABSTORIES_CHROMA_URL of 'ftp://host:1' is not an http(s) address; use http://host:port"),
-    ("LABSTORIES_CONCURRENCY", "0", "LABSTORIES_CONCURRENCY of 0 is too small; use at least 1"),
-    ("LABSTORIES_EMBED_BACKEND", "gpu", "LABSTORIES_EMBED_BACKEND of 'gpu' is not a backend; use torch or onnx-int8"),
-])
+@pytest.mark.parametrize(
+    "env, value, message",
+    [
+        ("LABSTORIES_K", "ten", "LABSTORIES_K of 'ten' must be a whole number"),
+        ("LABSTORIES_K", "0", "LABSTORIES_K of 0 is out of range; use 1 to 1000"),
+        ("LABSTORIES_BATCH_SIZE", "0", "LABSTORIES_BATCH_SIZE of 0 is out of range; use 1 to 4096"),
+        ("LABSTORIES_PORT", "70000", "LABSTORIES_PORT of 70000 is out of range; use 1 to 65535"),
+        (
+            "LABSTORIES_CHROMA_URL",
+            "ftp://host:1",
+            "LABSTORIES_CHROMA_URL of 'ftp://host:1' is not an http(s) address; use http://host:port",
+        ),
+        ("LABSTORIES_CONCURRENCY", "0", "LABSTORIES_CONCURRENCY of 0 is too small; use at least 1"),
+        (
+            "LABSTORIES_EMBED_BACKEND",
+            "gpu",
+            "LABSTORIES_EMBED_BACKEND of 'gpu' is not a backend; use torch or onnx-int8",
+        ),
+    ],
+)
 def test_settings_errors(monkeypatch, env, value, message):
     monkeypatch.setenv(env, value)
     with pytest.raises(SettingsError, match=f"^{message.replace('(', '[(]').replace(')', '[)]')}$"):

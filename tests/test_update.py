@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from labstories.index import Chunking, Embedder, NoIndexError, Settings, update
-from labstories.index import store
+from labstories.index import Chunking, Embedder, NoIndexError, Settings, store, update
 from labstories.index.state import read_manifest
 from labstories.rag import StoryIndex
 
@@ -93,7 +92,9 @@ def test_rerun_on_unchanged_corpus_embeds_nothing(tmp_path, settings, embedder):
 def test_changing_one_story_re_embeds_only_that_story(tmp_path, settings, embedder):
     root = make_corpus(tmp_path, "Experimenters_SSD", "Experimenter_NOA", "Experimenters_ZER")
     update(root, settings, embedder=embedder)
-    append(root, "Experimenter_NOA", "\n### [[0:50]] What happened next?\n\nShoppers brought baskets woven from sisal\\.\n")
+    append(
+        root, "Experimenter_NOA", "\n### [[0:50]] What happened next?\n\nShoppers brought baskets woven from sisal\\.\n"
+    )
 
     report = update(root, settings, embedder=embedder)
 
@@ -136,7 +137,11 @@ def interrupt(tmp_path, settings, embedder):
     assert len(before) == 5
     manifest = read_manifest(settings.data_dir)
 
-    append(root, "Experimenters_LNG", "\n### [[9:30]] Anything else?\n\nThe dried fish now sells at a fair price in Makassar\\.\n")
+    append(
+        root,
+        "Experimenters_LNG",
+        "\n### [[9:30]] Anything else?\n\nThe dried fish now sells at a fair price in Makassar\\.\n",
+    )
     append(root, "Experimenter_NOA", "\nShoppers brought baskets woven from sisal\\.\n")
     failing = FailingEmbedder(embedder, fail_on=2)  # the first batch is stored, the second dies
     with pytest.raises(KeyboardInterrupt):
@@ -159,8 +164,9 @@ def test_interrupted_run_keeps_the_previous_index_and_the_next_run_repairs_it(tm
 
     assert sorted(repair.changed) == ["Experimenter_NOA", "Experimenters_LNG"]
     assert (repair.added, repair.removed) == ([], [])
-    changed_passages = sum(1 for p in open_index(settings, embedder).state.passages
-                           if p.doc in ("Experimenter_NOA", "Experimenters_LNG"))
+    changed_passages = sum(
+        1 for p in open_index(settings, embedder).state.passages if p.doc in ("Experimenter_NOA", "Experimenters_LNG")
+    )
     assert changed_passages > BATCH
     assert repair.embedded == changed_passages - BATCH  # the first batch survived the interruption
     index = assert_consistent(settings, embedder)

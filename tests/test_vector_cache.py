@@ -79,12 +79,19 @@ def snapshot_index(tmp_path_factory):
 
 def test_indexing_the_untouched_snapshot_embeds_nothing(snapshot_index, snapshot_passages, capsys):
     printed = (snapshot_index / "index-output.txt").read_text("utf-8").splitlines()
-    assert printed[1] == f"  80 new, 0 changed, 0 removed; 0 passages embedded, {len(snapshot_passages)} from the vector cache"
+    assert (
+        printed[1]
+        == f"  80 new, 0 changed, 0 removed; 0 passages embedded, {len(snapshot_passages)} from the vector cache"
+    )
     assert printed[-1] == "  corpus: " + source().label
     assert cli.main(["stats", "--json", "--data-dir", str(snapshot_index)]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["corpus"] == source().label
-    assert (stats["stories"], stats["passages"], stats["vectors"]) == (80, len(snapshot_passages), len(snapshot_passages))
+    assert (stats["stories"], stats["passages"], stats["vectors"]) == (
+        80,
+        len(snapshot_passages),
+        len(snapshot_passages),
+    )
 
 
 def test_index_output_names_the_snapshot_and_the_cache(tmp_path, capsys, embedder):
@@ -97,13 +104,17 @@ def test_index_output_names_the_snapshot_and_the_cache(tmp_path, capsys, embedde
     assert report.corpus == str(corpus.resolve())
 
 
-def test_a_changed_story_is_embedded_and_the_rest_comes_from_the_cache(tmp_path, snapshot_index, snapshot_passages,
-                                                                       embedder):
+def test_a_changed_story_is_embedded_and_the_rest_comes_from_the_cache(
+    tmp_path, snapshot_index, snapshot_passages, embedder
+):
     corpus = tmp_path / "archive"
     shutil.copytree(ARCHIVE, corpus)
     story = corpus / "stories" / "SolutionMappers_PER.md"
-    story.write_text(story.read_text("utf-8") + "\n### [[59:00]] One more thing?\n\n"
-                     "We taught the bakers of Lima to make kites from banana leaves\\.\n", "utf-8")
+    story.write_text(
+        story.read_text("utf-8") + "\n### [[59:00]] One more thing?\n\n"
+        "We taught the bakers of Lima to make kites from banana leaves\\.\n",
+        "utf-8",
+    )
     settings = Settings(data_dir=tmp_path / "data")
     shutil.copytree(snapshot_index, settings.data_dir)
 

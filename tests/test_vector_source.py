@@ -16,8 +16,10 @@ from labstories.rag.vector_source import ChromaVectors, ExactVectors
 
 def build(hashes: dict[str, str], passages: list[tuple[str, str]]):
     """A stand-in IndexState: passages as (id, document), the manifest's document hashes."""
-    return SimpleNamespace(passages=[SimpleNamespace(id=i, doc=d) for i, d in passages],
-                           manifest=SimpleNamespace(documents=hashes, collection="labstories-test"))
+    return SimpleNamespace(
+        passages=[SimpleNamespace(id=i, doc=d) for i, d in passages],
+        manifest=SimpleNamespace(documents=hashes, collection="labstories-test"),
+    )
 
 
 class FakeCollection:
@@ -54,7 +56,9 @@ def test_a_failing_local_handle_is_reopened_once_and_shared(tmp_path, monkeypatc
     failing = FakeCollection(STORED, [0.1] * 5, failures=1)
     fresh = FakeCollection(STORED[:3], [0.1, 0.2, 0.3])
     opened = []
-    monkeypatch.setattr(vector_source.store, "open_client", lambda data_dir, url="": opened.append(data_dir) or "client")
+    monkeypatch.setattr(
+        vector_source.store, "open_client", lambda data_dir, url="": opened.append(data_dir) or "client"
+    )
     monkeypatch.setattr(vector_source.store, "get_collection", lambda client, name, **_: fresh)
     source = ChromaVectors(failing, STATE, Settings(data_dir=tmp_path))
 
@@ -68,8 +72,11 @@ def test_a_failing_local_handle_is_reopened_once_and_shared(tmp_path, monkeypatc
 
 def test_a_server_is_never_reopened(tmp_path, monkeypatch):
     monkeypatch.setattr(vector_source.store, "open_client", lambda *a, **k: pytest.fail("reopened a server"))
-    source = ChromaVectors(FakeCollection(STORED, [0.1] * 5, failures=1), STATE,
-                           Settings(data_dir=tmp_path, chroma_url="http://127.0.0.1:1"))
+    source = ChromaVectors(
+        FakeCollection(STORED, [0.1] * 5, failures=1),
+        STATE,
+        Settings(data_dir=tmp_path, chroma_url="http://127.0.0.1:1"),
+    )
     with pytest.raises(RuntimeError, match="Error finding id"):
         source.nearest([1.0, 0.0, 0.0], 2)
 

@@ -18,18 +18,20 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from app_support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = bool(os.environ.get("CI")) or os.environ.get("LABSTORIES_TEST_WHEEL") == "1"
-pytestmark = pytest.mark.skipif(not RUN, reason="builds a wheel and installs it into a new venv (minutes); "
-                                                "runs when CI is set or LABSTORIES_TEST_WHEEL=1")
+pytestmark = pytest.mark.skipif(
+    not RUN,
+    reason="builds a wheel and installs it into a new venv (minutes); runs when CI is set or LABSTORIES_TEST_WHEEL=1",
+)
 
 BUILD_SECONDS, INSTALL_SECONDS, START_SECONDS, ANSWER_SECONDS = 600, 1200, 300, 120
 QUESTION = "How did labs build belonging with migrants?"
-NOT_COPIED = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                    ".labstories", ".venv", "tests")
+NOT_COPIED = shutil.ignore_patterns(
+    ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".labstories", ".venv", "tests"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +40,12 @@ def wheel(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=NOT_COPIED)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
-                   check=True, timeout=BUILD_SECONDS, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
+        check=True,
+        timeout=BUILD_SECONDS,
+        capture_output=True,
+    )
     [built] = (work / "dist").glob("labstories-*.whl")
     print(f"\nwheel: {built.name}, {built.stat().st_size / 1e6:.2f} MB")
     return built
@@ -50,8 +56,12 @@ def venv(wheel, tmp_path_factory) -> Path:
     """A brand-new venv (no system site-packages) with the wheel and its dependencies from the index."""
     env_dir = tmp_path_factory.mktemp("venv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=120)
-    result = subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                            timeout=INSTALL_SECONDS, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        timeout=INSTALL_SECONDS,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return env_dir
 
@@ -75,9 +85,13 @@ def test_installed_wheel_serves_the_bundled_archive(venv, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LABSTORIES_", "PYTHON"))}
     log = (tmp_path / "serve.log").open("w")
     began = time.perf_counter()
-    server = subprocess.Popen([str(venv / "bin" / "labstories"), "serve", "--port", str(port),
-                               "--data-dir", str(tmp_path / "data")],
-                              cwd=outside, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(venv / "bin" / "labstories"), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+        cwd=outside,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         _wait_until_up(url, server, tmp_path / "serve.log")

@@ -36,8 +36,10 @@ def credentials(pairs: tuple[str, ...] | list[str] = (), file: str | Path = "") 
 def _pair(text: str, where: str) -> tuple[str, str]:
     user, sep, password = text.partition(":")
     if not sep or not user.strip() or not password:
-        raise AccessError(f"{where}: expected user:password, got an entry without "
-                          + ("a colon" if not sep else "a user name" if not user.strip() else "a password"))
+        raise AccessError(
+            f"{where}: expected user:password, got an entry without "
+            + ("a colon" if not sep else "a user name" if not user.strip() else "a password")
+        )
     return user.strip(), password
 
 

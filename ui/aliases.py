@@ -18,11 +18,26 @@ _NAMES: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {
     ("continent", ("Africa",)): ("afrique", "africa"),
     ("continent", ("Asia",)): ("asie",),
     ("continent", ("Europe",)): ("europa",),
-    ("continent", ("North America",)): ("amerique du nord", "america del norte", "norteamerica",
-                                        "central america", "amerique centrale", "america central", "centroamerica"),
+    ("continent", ("North America",)): (
+        "amerique du nord",
+        "america del norte",
+        "norteamerica",
+        "central america",
+        "amerique centrale",
+        "america central",
+        "centroamerica",
+    ),
     ("continent", ("South America",)): ("amerique du sud", "america del sur", "sudamerica", "suramerica"),
-    ("continent", _AMERICAS): ("latin america", "the americas", "americas", "amerique latine", "ameriques",
-                               "america latina", "latinoamerica", "las americas"),
+    ("continent", _AMERICAS): (
+        "latin america",
+        "the americas",
+        "americas",
+        "amerique latine",
+        "ameriques",
+        "america latina",
+        "latinoamerica",
+        "las americas",
+    ),
     # countries whose French or Spanish name differs from the English one
     ("country", ("Algeria",)): ("algerie", "argelia"),
     ("country", ("Argentina",)): ("argentine",),
@@ -33,8 +48,13 @@ _NAMES: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {
     ("country", ("Cambodia",)): ("cambodge", "camboya"),
     ("country", ("Cameroon",)): ("cameroun", "camerun"),
     ("country", ("Colombia",)): ("colombie",),
-    ("country", ("Democratic Republic of Congo",)): ("drc", "rdc", "congo", "republique democratique du congo",
-                                                     "republica democratica del congo"),
+    ("country", ("Democratic Republic of Congo",)): (
+        "drc",
+        "rdc",
+        "congo",
+        "republique democratique du congo",
+        "republica democratica del congo",
+    ),
     ("country", ("Ecuador",)): ("equateur",),
     ("country", ("El Salvador",)): ("salvador",),
     ("country", ("Eswatini",)): ("swaziland", "esuatini", "swazilandia"),
@@ -71,13 +91,17 @@ _NAMES: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {
     # roles (the English spoken names come from index.vocabulary.ROLES)
     ("role", ("Experimenter",)): ("experimentateur", "experimentatrice", "experimentador", "experimentadora"),
     ("role", ("Explorer",)): ("explorateur", "exploratrice", "explorador", "exploradora"),
-    ("role", ("Solutions Mapper",)): ("cartographe de solutions", "cartographe", "mapeador de soluciones",
-                                      "mapeadora de soluciones", "mapeador", "mapeadora"),
+    ("role", ("Solutions Mapper",)): (
+        "cartographe de solutions",
+        "cartographe",
+        "mapeador de soluciones",
+        "mapeadora de soluciones",
+        "mapeador",
+        "mapeadora",
+    ),
 }
 
 #: Folded name → (kind, English values).
-ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
-    name: target for target, names in _NAMES.items() for name in names
-}
+ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {name: target for target, names in _NAMES.items() for name in names}
 
 __all__ = ["ALIASES"]

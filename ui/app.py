@@ -31,10 +31,20 @@ from labstories.rag.answer import answer
 from labstories.rag.live import LiveIndex
 
 from . import render
-from .ports import PortError, check_port
 from .access import credentials
-from .assets import (BASE_JS, CLEAR_JS, GLOSSARY_JS, HEAD, HEADER_HTML, PANEL_JS, PLAYER_HTML, SCRIPT, SHOW_JS,
-                     STYLESHEET, SYNC_JS)
+from .assets import (
+    BASE_JS,
+    CLEAR_JS,
+    GLOSSARY_JS,
+    HEAD,
+    HEADER_HTML,
+    PANEL_JS,
+    PLAYER_HTML,
+    SCRIPT,
+    SHOW_JS,
+    STYLESHEET,
+    SYNC_JS,
+)
 from .display import plural
 from .followups import Vocabulary, refine
 from .guard import RequestGuard
@@ -42,6 +52,7 @@ from .heap import HeapTrimmer
 from .limits import MAX_HISTORY, MAX_PARAMS, check_question, clean_text, cut_link
 from .messages import for_web
 from .params import clean_filters, parse_params
+from .ports import PortError, check_port
 
 #: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
 #: copy of every component's config per session, the last answers included: ~0.4 MB here. Its
@@ -55,7 +66,7 @@ SESSIONS = 100
 EVENTS_KEPT = 1000
 SUMMARY_EVERY = 100
 MAX_SHOWN = 9999  # stories a conversation sent back may say were shown (a page number, bounded)
-MAX_BASE = 2000   # characters of the page address a conversation sent back may carry
+MAX_BASE = 2000  # characters of the page address a conversation sent back may carry
 EXAMPLES = (
     "How did labs build belonging with migrants?",
     "How did labs earn the trust of communities?",
@@ -92,6 +103,7 @@ class Conversation:
 
 def _one_index(handler):
     """Run an event handler on ONE index, taken when it starts, however many lookups it makes."""
+
     @functools.wraps(handler)
     def run(self, *args, **kwargs):
         if getattr(self._local, "index", None) is not None:  # called from another handler
@@ -101,6 +113,7 @@ def _one_index(handler):
             return handler(self, *args, **kwargs)
         finally:
             self._local.index = None
+
     return run
 
 
@@ -154,8 +167,12 @@ class ChatApp:
         if question.note:  # too long: refused at no cost (see ui.limits)
             return ("", history + [_bot(render.notice_html(question.note))], *_state(panel, conv), conv.link())
         if not message.strip():
-            return ("", history + [_bot(render.notice_html("Type a question, e.g. “" + EXAMPLES[0] + "”"))],
-                    *_state(panel, conv), conv.link())
+            return (
+                "",
+                history + [_bot(render.notice_html("Type a question, e.g. “" + EXAMPLES[0] + "”"))],
+                *_state(panel, conv),
+                conv.link(),
+            )
         step = refine(message, conv.query, panel, self.vocabulary, Filters.from_dict(conv.from_messages))
         history.append({"role": "user", "content": render.esc(message)})
         if step.more:
@@ -182,8 +199,15 @@ class ChatApp:
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
         return self._answer(history, conv.query, panel, notes, conv.base)
 
-    def _answer(self, history, query: str, filters: Filters, notes: list[str], base: str = "",
-                from_messages: Filters | None = None):
+    def _answer(
+        self,
+        history,
+        query: str,
+        filters: Filters,
+        notes: list[str],
+        base: str = "",
+        from_messages: Filters | None = None,
+    ):
         try:
             found = answer(self.index, query, filters, notes=notes)
         except (QueryError, FilterError) as error:
@@ -218,8 +242,13 @@ class ChatApp:
         typed = clean_filters(sent["from_messages"], facets, [])
         typed = {kind: [v for v in values if v in getattr(filters, kind)] for kind, values in typed.items()}
         base = conv.base or (links.base_url(clean_text(sent["base"])) if len(sent["base"]) <= MAX_BASE else "")
-        return Conversation(asked.query, dict(filters.items()), min(max(sent["stories_shown"], 0), MAX_SHOWN), base,
-                            {kind: values for kind, values in typed.items() if values})
+        return Conversation(
+            asked.query,
+            dict(filters.items()),
+            min(max(sent["stories_shown"], 0), MAX_SHOWN),
+            base,
+            {kind: values for kind, values in typed.items() if values},
+        )
 
     def _panel(self, filters, notes: list[str]) -> Filters:
         """The filters mapping a client sent → Filters in the index's spelling.
@@ -231,8 +260,7 @@ class ChatApp:
         if filters is None or filters == "" or filters == []:
             return Filters()
         if not isinstance(filters, dict):
-            notes.append("Ignored the filters: they should be a mapping of kind to values, "
-                         'e.g. {"country": ["Peru"]}.')
+            notes.append('Ignored the filters: they should be a mapping of kind to values, e.g. {"country": ["Peru"]}.')
             return Filters()
         by_kind: dict[str, list] = {}
         unknown: list[str] = []
@@ -246,8 +274,10 @@ class ChatApp:
         if len(filters) > MAX_PARAMS:
             notes.append(f"The filters had {len(filters)} kinds; only the first {MAX_PARAMS} were read.")
         if unknown:
-            notes.append(f"Ignored the filter kind{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                         f"filters are {', '.join(FILTER_KINDS)}.")
+            notes.append(
+                f"Ignored the filter kind{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                f"filters are {', '.join(FILTER_KINDS)}."
+            )
         return clean_filters(by_kind, self.index.facets, notes)
 
     def base(self, conv: Conversation) -> str:
@@ -261,9 +291,14 @@ class ChatApp:
             return (history, *_state(filters, conv), conv.link())
         found = answer(self.index, conv.query, filters, first=conv.stories_shown)
         if not found.groups:
-            history.append(_bot(render.notice_html(
-                f"That was all: {plural(found.passages, 'passage')} from {plural(found.stories, 'story', 'stories')} "
-                f"for “{conv.query}”.")))
+            history.append(
+                _bot(
+                    render.notice_html(
+                        f"That was all: {plural(found.passages, 'passage')} from {plural(found.stories, 'story', 'stories')} "
+                        f"for “{conv.query}”."
+                    )
+                )
+            )
         else:
             conv.stories_shown = found.shown
             history.append(_bot(render.answer_html(found, self.base(conv))))
@@ -276,8 +311,12 @@ class ChatApp:
         conv = self._resume(_conv(session), conversation)
         if not request.query:
             return (_history(history), *_state(Filters.from_dict(conv.filters), conv), conv.link())
-        added = [f"{KIND[k].singular} {v}" for k, values in request.filters.items() for v in values
-                 if v not in conv.filters.get(k, [])]
+        added = [
+            f"{KIND[k].singular} {v}"
+            for k, values in request.filters.items()
+            for v in values
+            if v not in conv.filters.get(k, [])
+        ]
         notes = ["Narrowed to " + "; ".join(added) + " (remove it in the Filters panel)."] if added else []
         return self._answer(_history(history), request.query, request.filters, notes, conv.base)
 
@@ -293,7 +332,9 @@ class ChatApp:
         """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open):
         history, filters, conversation, link, story HTML."""
         link = cut_link(_text(link))
-        return self._open(parse_qsl(link.text.lstrip("?"), keep_blank_values=True), notes=[link.note] if link.note else [])
+        return self._open(
+            parse_qsl(link.text.lstrip("?"), keep_blank_values=True), notes=[link.note] if link.note else []
+        )
 
     def _open(self, pairs, base: str = "", notes: list[str] = ()):
         request = parse_params(pairs, self.index.facets, self.index.state.stories)
@@ -305,18 +346,28 @@ class ChatApp:
             history.append({"role": "user", "content": render.esc(request.query)})
             history, *rest = self._answer(history, request.query, request.filters, [], base)
         else:
-            rest = [*_state(request.filters, Conversation(base=base)),
-                    links.answer_link("", request.filters) if request.filters else ""]
+            rest = [
+                *_state(request.filters, Conversation(base=base)),
+                links.answer_link("", request.filters) if request.filters else "",
+            ]
         if request.story:
             story = self.index.story(request.story)
             rest[-1] = links.story_link(story.id, request.t)
-            return (history, *rest, render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False))
+            return (
+                history,
+                *rest,
+                render.story_html(story, request.t),
+                gr.update(visible=True),
+                gr.update(visible=False),
+            )
         return (history, *rest, "", gr.update(visible=False), gr.update(visible=True))
 
     @_one_index
     def open_story(self, key: str):
         """A story link clicked in an answer: show the story in the app."""
-        request = parse_params(parse_qsl(cut_link(_key(key)).text.lstrip("?")), self.index.facets, self.index.state.stories)
+        request = parse_params(
+            parse_qsl(cut_link(_key(key)).text.lstrip("?")), self.index.facets, self.index.state.stories
+        )
         if not request.story:
             return gr.update(), gr.update(), gr.update(), gr.update()
         story = self.index.story(request.story)
@@ -330,7 +381,11 @@ class ChatApp:
 
     @_one_index
     def close_story(self, conversation=None, session=None):
-        return gr.update(visible=False), gr.update(visible=True), self._resume(_conv(session), conversation).link() or "?"
+        return (
+            gr.update(visible=False),
+            gr.update(visible=True),
+            self._resume(_conv(session), conversation).link() or "?",
+        )
 
     # -- glossary ------------------------------------------------------------------
     @_one_index
@@ -371,20 +426,37 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
                 with gr.Column(visible=False, elem_id="ls-gloss") as gloss_col:
                     gloss_view = gr.HTML()
                     with gr.Row():
-                        gloss_filter = gr.Button("Filter by this", size="sm", variant="primary", elem_id="ls-gloss-filter")
+                        gloss_filter = gr.Button(
+                            "Filter by this", size="sm", variant="primary", elem_id="ls-gloss-filter"
+                        )
                         gloss_close = gr.Button("Close", size="sm")
                 with gr.Column(visible=False, elem_id="ls-story-view") as story_col:
                     back = gr.Button("← Back to answers", size="sm", elem_id="ls-back")
                     story_view = gr.HTML(elem_id="ls-story-html")
                 with gr.Column(elem_id="ls-chat-view") as chat_col:
                     chatbot = gr.Chatbot(
-                        elem_id="ls-chat", label="Answers", show_label=False, autoscroll=False, height="65vh", render_markdown=False, sanitize_html=True,
-                        latex_delimiters=[], buttons=[], feedback_options=None, layout="panel",
+                        elem_id="ls-chat",
+                        label="Answers",
+                        show_label=False,
+                        autoscroll=False,
+                        height="65vh",
+                        render_markdown=False,
+                        sanitize_html=True,
+                        latex_delimiters=[],
+                        buttons=[],
+                        feedback_options=None,
+                        layout="panel",
                         examples=[{"text": q} for q in EXAMPLES],
                         placeholder="Ask about the labs' work: who, where, how. Try an example below.",
                     )
-                    msg = gr.Textbox(label="Your question", placeholder="e.g. how did labs build belonging with migrants?",
-                                     elem_id="ls-msg", submit_btn="Ask", autofocus=True, max_length=500)
+                    msg = gr.Textbox(
+                        label="Your question",
+                        placeholder="e.g. how did labs build belonging with migrants?",
+                        elem_id="ls-msg",
+                        submit_btn="Ask",
+                        autofocus=True,
+                        max_length=500,
+                    )
                     with gr.Row():
                         more_btn = gr.Button("More stories", size="sm", elem_id="ls-more")
             with gr.Column(scale=1, min_width=240, elem_id="ls-filters"):
@@ -404,7 +476,7 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         session = gr.State(asdict(Conversation()))
         chosen = gr.State(None)
 
-        held = [conversation, session]            # the conversation: the page's copy, the server's
+        held = [conversation, session]  # the conversation: the page's copy, the server's
         answer_out = [chatbot, filters, *held, url]
         ask = dict(fn=app.respond, inputs=[msg, chatbot, filters, *held], outputs=[msg, *answer_out])
         show = {"fn": None, "inputs": [url, filters], "outputs": dropdowns, "js": SHOW_JS}  # panel, address bar follow
@@ -412,27 +484,36 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(**show)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
         more_btn.click(app.more, [chatbot, session, conversation], answer_out, api_name=False).then(**show)
-        gr.Button(visible=False).click(app.more, [chatbot, session], answer_out, api_name="more",
-                                       api_visibility="undocumented")
-        apply_btn.click(app.rerun, [chatbot, filters, *held], answer_out, api_name="rerun",
-                        api_visibility="private").then(**show)
+        gr.Button(visible=False).click(
+            app.more, [chatbot, session], answer_out, api_name="more", api_visibility="undocumented"
+        )
+        apply_btn.click(
+            app.rerun, [chatbot, filters, *held], answer_out, api_name="rerun", api_visibility="private"
+        ).then(**show)
         clear_btn.click(None, None, filters, js=CLEAR_JS, api_name=False).then(
-            app.link_for, [filters, *held], url, api_name=False).then(**show)
+            app.link_for, [filters, *held], url, api_name=False
+        ).then(**show)
         for dropdown in dropdowns:  # the mapping follows the panel at once (in the browser), then the address bar
             dropdown.input(None, dropdowns, filters, js=PANEL_JS, api_name=False).then(
-                app.link_for, [filters, *held], url, api_name=False).then(None, [url], None, js=SYNC_JS)
+                app.link_for, [filters, *held], url, api_name=False
+            ).then(None, [url], None, js=SYNC_JS)
         load_out = [*answer_out, story_view, story_col, chat_col]
         demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(**show)
         narrow_key.change(app.narrow, [narrow_key, chatbot, *held], answer_out, api_name=False).then(**show)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open", api_visibility="undocumented")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
-            None, [url], None, js=SYNC_JS)
-        back.click(app.close_story, held, [story_col, chat_col, url], api_name=False).then(None, [url], None, js=SYNC_JS)
-        gloss_key.change(app.show_glossary, [gloss_key], [gloss_col, gloss_view, chosen, gloss_filter],
-                         api_name=False).then(None, None, None, js=GLOSSARY_JS)
+            None, [url], None, js=SYNC_JS
+        )
+        back.click(app.close_story, held, [story_col, chat_col, url], api_name=False).then(
+            None, [url], None, js=SYNC_JS
+        )
+        gloss_key.change(
+            app.show_glossary, [gloss_key], [gloss_col, gloss_view, chosen, gloss_filter], api_name=False
+        ).then(None, None, None, js=GLOSSARY_JS)
         gloss_close.click(lambda: gr.update(visible=False), None, gloss_col, api_name=False)
         gloss_filter.click(app.filter_by, [chosen, filters], [gloss_col, filters], api_name=False).then(
-            app.rerun, [chatbot, filters, *held], answer_out, api_name=False).then(**show)
+            app.rerun, [chatbot, filters, *held], answer_out, api_name=False
+        ).then(**show)
     return demo
 
 
@@ -443,15 +524,34 @@ def launch_options() -> dict:
     bounded request bodies, no run history kept in browsers."""
     from starlette.middleware import Middleware
 
-    theme = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
-                              font_mono=["ui-monospace", "SFMono-Regular", "monospace"])
-    return dict(theme=theme, css_paths=[STYLESHEET], head=HEAD, allowed_paths=[str(SCRIPT)], footer_links=[],
-                ssr_mode=False, pwa=False, mcp_server=False, show_error=False, max_file_size=0, run_history=False,
-                app_kwargs={"middleware": [Middleware(RequestGuard)]})
+    theme = gr.themes.Default(
+        font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "monospace"],
+    )
+    return dict(
+        theme=theme,
+        css_paths=[STYLESHEET],
+        head=HEAD,
+        allowed_paths=[str(SCRIPT)],
+        footer_links=[],
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        show_error=False,
+        max_file_size=0,
+        run_history=False,
+        app_kwargs={"middleware": [Middleware(RequestGuard)]},
+    )
 
 
-def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = True,
-           auth: list[tuple[str, str]] | None = None, concurrency: int = 4):
+def launch(
+    index: StoryIndex | LiveIndex,
+    host: str,
+    port: int,
+    block: bool = True,
+    auth: list[tuple[str, str]] | None = None,
+    concurrency: int = 4,
+):
     """Build and start the app; returns the Blocks (running in a thread when ``block`` is False).
 
     With ``auth`` (user, password) pairs, Gradio's login guards the page and the API.
@@ -462,8 +562,15 @@ def launch(index: StoryIndex | LiveIndex, host: str, port: int, block: bool = Tr
     demo.queue(default_concurrency_limit=concurrency)
     demo._queue.ANALYTICS_MAX_EVENTS = EVENTS_KEPT  # both read as events come and go (gradio/queueing.py)
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = SUMMARY_EVERY  # (sic: Gradio's spelling)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True,
-                auth=auth or None, state_session_capacity=SESSIONS, **launch_options())
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        prevent_thread_lock=not block,
+        quiet=True,
+        auth=auth or None,
+        state_session_capacity=SESSIONS,
+        **launch_options(),
+    )
     return demo
 
 
@@ -473,7 +580,7 @@ def serve(settings: Settings, embedder=None) -> None:
     A finished ``labstories index`` (here or, with a Chroma server, on any
     machine) is picked up within seconds, between two requests.
     ``embedder`` lets a caller that just indexed share its loaded model."""
-    auth = credentials(settings.auth, settings.auth_file)   # a bad entry fails before anything loads
+    auth = credentials(settings.auth, settings.auth_file)  # a bad entry fails before anything loads
     check_port(settings.host, settings.port)
     live = LiveIndex.open(settings, embedder=embedder)
     live.current.search("warm up the model")  # the first query loads the model (seconds); do it before the first user
@@ -485,7 +592,9 @@ def serve(settings: Settings, embedder=None) -> None:
     try:
         launch(live, settings.host, settings.port, block=True, auth=auth, concurrency=settings.concurrency)
     except OSError as error:  # taken in the instant between the check and the bind
-        raise PortError(f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port") from None
+        raise PortError(
+            f"cannot listen on {settings.host}:{settings.port}: {error}; choose another with --port"
+        ) from None
     finally:
         trimmer.stop()
         live.stop()
@@ -494,8 +603,9 @@ def serve(settings: Settings, embedder=None) -> None:
 # -- small helpers ---------------------------------------------------------------------
 def _dropdown(kind: str, counts: dict[str, int]) -> gr.Dropdown:
     choices = [(f"{value} ({count})", value) for value, count in counts.items()]
-    return gr.Dropdown(choices, value=[], multiselect=True, label=KIND[kind].label, elem_id=f"ls-f-{kind}",
-                       filterable=True)
+    return gr.Dropdown(
+        choices, value=[], multiselect=True, label=KIND[kind].label, elem_id=f"ls-f-{kind}", filterable=True
+    )
 
 
 def _example(evt: gr.SelectData) -> str:
@@ -533,11 +643,17 @@ def _carried(value) -> dict | None:
     Only the shape is checked here; :meth:`ChatApp._resume` reads the contents as untrusted."""
     if not isinstance(value, dict) or not value:
         return None
-    sent = {"query": value.get("query", ""), "filters": value.get("filters") or {},
-            "stories_shown": value.get("stories_shown", 0), "base": value.get("base") or "",
-            "from_messages": value.get("from_messages") or {}}
+    sent = {
+        "query": value.get("query", ""),
+        "filters": value.get("filters") or {},
+        "stories_shown": value.get("stories_shown", 0),
+        "base": value.get("base") or "",
+        "from_messages": value.get("from_messages") or {},
+    }
     shapes = {"query": str, "filters": dict, "stories_shown": int, "base": str, "from_messages": dict}
-    if not all(isinstance(sent[name], kind) for name, kind in shapes.items()) or isinstance(sent["stories_shown"], bool):
+    if not all(isinstance(sent[name], kind) for name, kind in shapes.items()) or isinstance(
+        sent["stories_shown"], bool
+    ):
         return None
     return sent
 
@@ -566,8 +682,11 @@ def _key(key: str) -> str:
 def _understood(step) -> list[str]:
     notes = []
     if step.recognised:
-        notes.append("Filter set from your message: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.recognised)
-                     + " (remove it in the Filters panel).")
+        notes.append(
+            "Filter set from your message: "
+            + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.recognised)
+            + " (remove it in the Filters panel)."
+        )
     if step.removed:
         notes.append("Removed filter: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.removed) + ".")
     if step.follow_up:

@@ -66,8 +66,10 @@ def show_js(kinds=FILTER_KINDS) -> str:
 
     It returns one value per dropdown, always as an array of outputs (Gradio would
     take a lone array result as the outputs themselves)."""
-    return ("(link, filters) => { if (window.lsSync) window.lsSync(link); "
-            f"return {json.dumps(list(kinds))}.map((kind) => (filters && Array.isArray(filters[kind])) ? filters[kind] : []); }}")
+    return (
+        "(link, filters) => { if (window.lsSync) window.lsSync(link); "
+        f"return {json.dumps(list(kinds))}.map((kind) => (filters && Array.isArray(filters[kind])) ? filters[kind] : []); }}"
+    )
 
 
 #: The filters mapping of an empty panel ("Clear filters").
@@ -79,5 +81,20 @@ GLOSSARY_JS = "() => { if (window.lsShowGlossary) window.lsShowGlossary(); }"
 PANEL_JS = panel_js()
 SHOW_JS = show_js()
 
-__all__ = ["BASE_JS", "CLEAR_JS", "GLOSSARY_JS", "HEAD", "HEADER_HTML", "PANEL_JS", "PLAYER_HTML", "SCRIPT", "SHOW_JS",
-           "STATIC", "STYLESHEET", "SYNC_JS", "panel_js", "script_tag", "show_js"]
+__all__ = [
+    "BASE_JS",
+    "CLEAR_JS",
+    "GLOSSARY_JS",
+    "HEAD",
+    "HEADER_HTML",
+    "PANEL_JS",
+    "PLAYER_HTML",
+    "SCRIPT",
+    "SHOW_JS",
+    "STATIC",
+    "STYLESHEET",
+    "SYNC_JS",
+    "panel_js",
+    "script_tag",
+    "show_js",
+]

@@ -31,8 +31,21 @@ from .limits import clean_text
 from .messages import for_cli
 
 #: OSError numbers a user causes and can fix: permissions, paths, a full disk, a busy port.
-USER_OS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.ENOENT, errno.ENOSPC,
-                  errno.EDQUOT, errno.EEXIST, errno.ENAMETOOLONG, errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.ELOOP}
+USER_OS_ERRORS = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENOENT,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EEXIST,
+    errno.ENAMETOOLONG,
+    errno.EADDRINUSE,
+    errno.EADDRNOTAVAIL,
+    errno.ELOOP,
+}
 ERROR_LOG = "labstories-error.log"
 
 
@@ -61,8 +74,10 @@ def _require_writable(settings: Settings) -> None:
     existing = next(p for p in (folder, *folder.parents) if p.exists())
     chroma = folder / "chroma"
     if not os.access(existing, os.W_OK) or (not settings.chroma_url and chroma.exists() and not writable(chroma)):
-        raise console.UsageError(f"cannot write to the data folder {folder if existing == folder else existing}; "
-                                 "`labstories index` needs write access (search and serve work on a read-only index)")
+        raise console.UsageError(
+            f"cannot write to the data folder {folder if existing == folder else existing}; "
+            "`labstories index` needs write access (search and serve work on a read-only index)"
+        )
 
 
 def _open_index(settings: Settings):
@@ -219,19 +234,19 @@ def cmd_serve(args) -> int:
              labstories serve ../shared/corpus --port 7860
     """
     from labstories.index import update
-    from labstories.index.snapshot import corpus_to_serve
     from labstories.index.onnx_embed import indexing_embedder
-    from labstories.ui.app import serve
-
+    from labstories.index.snapshot import corpus_to_serve
     from labstories.ui.access import credentials
+    from labstories.ui.app import serve
     from labstories.ui.ports import check_port
 
     settings = _settings(args)
     credentials(settings.auth, settings.auth_file)  # bad credentials or a busy port: say so before indexing
     check_port(settings.host, settings.port)
     # Loads lazily, shared by indexing and answering (questions: the query backend, never int8).
-    embedder = indexing_embedder(settings.model_path or None, settings.batch_size, settings.embed_backend,
-                                 settings.query_backend)
+    embedder = indexing_embedder(
+        settings.model_path or None, settings.batch_size, settings.embed_backend, settings.query_backend
+    )
     corpus = corpus_to_serve(settings)
     if corpus is not None:
         console.print_update(update(corpus, settings, embedder=embedder, show_progress=True), settings)
@@ -246,28 +261,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, func, **kw):
-        p = sub.add_parser(name, help=func.__doc__.split("\n")[0], description=func.__doc__,
-                           formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+        p = sub.add_parser(
+            name,
+            help=func.__doc__.split("\n")[0],
+            description=func.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kw,
+        )
         p.set_defaults(func=func)
         _setting_flags(p, name)
         return p
 
     p = command("index", cmd_index)
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help="archive folder (searched recursively for .md pages); default: the bundled snapshot")
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="archive folder (searched recursively for .md pages); default: the bundled snapshot",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--rebuild", action="store_true", help="discard the stored index and build it from scratch")
 
     p = command("search", cmd_search)
     p.add_argument("query", nargs="?", help="the question")
-    p.add_argument("--queries", help="JSON lines {\"id\", \"question\", \"filters\"}; one result line per question")
+    p.add_argument("--queries", help='JSON lines {"id", "question", "filters"}; one result line per question')
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.add_argument("--by-story", action="store_true", help="group the passages by story, best moment first")
-    p.add_argument("--format", choices=("text", "markdown"), default="text",
-                   help="text (default) or markdown (question, filters, then lab, moment, quote and link per passage)")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text (default) or markdown (question, filters, then lab, moment, quote and link per passage)",
+    )
     for kind in KINDS:
-        p.add_argument(kind.flag, dest=kind.param, action="append", default=[], metavar="VALUE",
-                       help=f"only passages with this {kind.singular} (repeatable: any of them)")
+        p.add_argument(
+            kind.flag,
+            dest=kind.param,
+            action="append",
+            default=[],
+            metavar="VALUE",
+            help=f"only passages with this {kind.singular} (repeatable: any of them)",
+        )
 
     p = command("facets", cmd_facets)
     p.add_argument("--kind", choices=FILTER_KINDS)
@@ -281,8 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cv", type=int, metavar="N", help="also report N-fold cross-validated scores of fitted settings")
 
     p = command("serve", cmd_serve)
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help="archive folder to index before serving; default: the bundled snapshot, or the existing index")
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="archive folder to index before serving; default: the bundled snapshot, or the existing index",
+    )
     return parser
 
 
@@ -293,10 +331,13 @@ def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
     for spec in SETTINGS:
         if command in spec.commands:
             default = spec.default if spec.default not in ("", ()) else "none"
-            group.add_argument(spec.flag, dest=spec.name, metavar=spec.name.upper(),
-                               action="append" if spec.repeatable else "store",
-                               help=f"{spec.help} [env {spec.env}; default {default}]")
-
+            group.add_argument(
+                spec.flag,
+                dest=spec.name,
+                metavar=spec.name.upper(),
+                action="append" if spec.repeatable else "store",
+                help=f"{spec.help} [env {spec.env}; default {default}]",
+            )
 
 
 class _StderrLine(logging.Handler):
@@ -338,7 +379,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("interrupted; the previous index is intact and the next `labstories index` finishes the job", file=sys.stderr)
+        print(
+            "interrupted; the previous index is intact and the next `labstories index` finishes the job",
+            file=sys.stderr,
+        )
         return 130
     except OSError as error:
         if error.errno in USER_OS_ERRORS:
@@ -356,9 +400,14 @@ def _fail(command: str, message: str) -> int:
 def _os_message(error: OSError) -> str:
     """``[Errno 13] Permission denied: 'x'`` → ``permission denied: x (check the folder's owner and mode)``."""
     path = error.filename if error.filename is not None else ""
-    hint = {errno.EACCES: "check its owner and permissions", errno.EPERM: "check its owner and permissions",
-            errno.EROFS: "the file system is read-only", errno.ENOTDIR: "a part of the path is a file, not a folder",
-            errno.ENOSPC: "free some disk space", errno.EADDRINUSE: "choose another --port"}.get(error.errno, "")
+    hint = {
+        errno.EACCES: "check its owner and permissions",
+        errno.EPERM: "check its owner and permissions",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.ENOSPC: "free some disk space",
+        errno.EADDRINUSE: "choose another --port",
+    }.get(error.errno, "")
     text = (error.strerror or str(error)).lower()
     return f"{text}: {path}" + (f" ({hint})" if hint else "") if path else text + (f" ({hint})" if hint else "")
 
@@ -369,8 +418,10 @@ def _unexpected(args, error: BaseException) -> int:
         raise error
     log = _write_log(args, "".join(traceback.format_exception(error)))
     where = f"details in {log}" if log else "set LABSTORIES_DEBUG=1 for the traceback"
-    print(f"labstories {args.command}: unexpected {type(error).__name__}: {clean_text(str(error))[:300]} ({where})",
-          file=sys.stderr)
+    print(
+        f"labstories {args.command}: unexpected {type(error).__name__}: {clean_text(str(error))[:300]} ({where})",
+        file=sys.stderr,
+    )
     return 1
 
 

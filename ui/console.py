@@ -51,8 +51,10 @@ def print_kept_index(settings) -> None:
     if manifest is None:
         return  # opening the index says what is missing, in its own words
     where = f"the Chroma server at {settings.chroma_url}" if settings.chroma_url else "the data folder"
-    print(f"Serving the index of {manifest.corpus} from {where} (indexed {manifest.indexed_at}); "
-          "give PATH to update it" + ("" if settings.chroma_url else ", or another --data-dir for the bundled snapshot"))
+    print(
+        f"Serving the index of {manifest.corpus} from {where} (indexed {manifest.indexed_at}); "
+        "give PATH to update it" + ("" if settings.chroma_url else ", or another --data-dir for the bundled snapshot")
+    )
 
 
 def print_answer(answer: Answer, by_story: bool = False) -> None:
@@ -72,8 +74,10 @@ def print_empty(answer: Answer) -> None:
     for relax in answer.relaxations:
         if relax.passages:
             verb = "matches" if relax.passages == 1 else "match"
-            print(f"  remove {KIND[relax.kind].singular} {' or '.join(relax.values)}: "
-                  f"{plural(relax.passages, 'passage')} {verb} the other filters")
+            print(
+                f"  remove {KIND[relax.kind].singular} {' or '.join(relax.values)}: "
+                f"{plural(relax.passages, 'passage')} {verb} the other filters"
+            )
 
 
 def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
@@ -96,8 +100,10 @@ def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
     scope = f" ({filters.describe()})" if filters else ""
     groups = group_by_story(hits)
     labs = len({g.lab for g in groups})
-    print(f"{plural(len(hits), 'passage')} from {plural(len(groups), 'story', 'stories')} "
-          f"({plural(labs, 'lab')}) for {query!r}{scope}\n")
+    print(
+        f"{plural(len(hits), 'passage')} from {plural(len(groups), 'story', 'stories')} "
+        f"({plural(labs, 'lab')}) for {query!r}{scope}\n"
+    )
     for group in groups:
         best = group.best
         print(f"{group.rank}. {best.title}")
@@ -111,10 +117,17 @@ def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
 
 def print_markdown(answer: Answer, by_story: bool, base: str = "") -> None:
     """``--format markdown``: the answer as Markdown (grouped by story with ``--by-story``)."""
-    groups = group_by_story(answer.hits) if by_story else [
-        StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, start=1)]
-    print(markdown.answer_markdown(answer.query, answer.filters, groups, base,
-                                   note=markdown.weak_note(answer) if answer.weak else ""), end="")
+    groups = (
+        group_by_story(answer.hits)
+        if by_story
+        else [StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, start=1)]
+    )
+    print(
+        markdown.answer_markdown(
+            answer.query, answer.filters, groups, base, note=markdown.weak_note(answer) if answer.weak else ""
+        ),
+        end="",
+    )
 
 
 def _width() -> int:

@@ -59,27 +59,45 @@ _CUE_WORDS = """
     uniquement|juste|plus de|encore|aussi|meme chose pour|idem pour|sans|sauf|hors|pas en|enlever|retirer|supprimer|
     y|pero|entonces|ahora|y que tal|que tal|y que hay de|que hay de|solo|solamente|unicamente|nada mas|mas de|
     mas en|tambien|lo mismo para|lo mismo en|sin|excepto|salvo|menos|no en|quitar|quita"""
-_CUES = re.compile(r"^\W*(?:(?:" + "|".join(sorted((c.strip() for c in _CUE_WORDS.split("|")), key=len, reverse=True))
-                   + r")\b\W*)+")
-_QUESTION = re.compile(r"^\W*(how|why|what|who|whom|whose|where|when|which|did|do|does|can|could|should|would|will|"
-                       r"is|are|was|were|has|have|had|comment|pourquoi|quel|quelle|quels|quelles|qui|quand|combien|"
-                       r"est ce|qu est ce|que|como|por que|porque|quien|quienes|donde|cuando|cual|cuales|cuanto|"
-                       r"cuantos|cuantas)\b")
-_REMOVE = re.compile(r"\b(without|remove|drop|except|exclude|excluding|not in|not from|no more|minus|sans|sauf|hors|"
-                     r"pas en|pas au|enlever|enleve|retirer|retire|supprimer|supprime|sin|excepto|salvo|menos|no en|"
-                     r"quitar|quita|eliminar|elimina)\b")
+_CUES = re.compile(
+    r"^\W*(?:(?:" + "|".join(sorted((c.strip() for c in _CUE_WORDS.split("|")), key=len, reverse=True)) + r")\b\W*)+"
+)
+_QUESTION = re.compile(
+    r"^\W*(how|why|what|who|whom|whose|where|when|which|did|do|does|can|could|should|would|will|"
+    r"is|are|was|were|has|have|had|comment|pourquoi|quel|quelle|quels|quelles|qui|quand|combien|"
+    r"est ce|qu est ce|que|como|por que|porque|quien|quienes|donde|cuando|cual|cuales|cuanto|"
+    r"cuantos|cuantas)\b"
+)
+_REMOVE = re.compile(
+    r"\b(without|remove|drop|except|exclude|excluding|not in|not from|no more|minus|sans|sauf|hors|"
+    r"pas en|pas au|enlever|enleve|retirer|retire|supprimer|supprime|sin|excepto|salvo|menos|no en|"
+    r"quitar|quita|eliminar|elimina)\b"
+)
 _ADD_WORDS = re.compile(r"\b(also|as well|or|add|aussi|egalement|ou|ajoute|ajouter|tambien|o|anade|agrega|agregar)\b")
-_MORE = re.compile(r"^\W*(show |give me |load |montre moi |montrez moi |muestrame |dame )?(some |des |un peu )?"
-                   r"(more|plus|encore|mas)( passages| results| resultats| resultados| please| s il te plait| svp|"
-                   r" por favor)?\W*$")
-_CLEAR_ALL = re.compile(r"\b(clear|reset|remove|drop|effacer|efface|enlever|enleve|supprimer|supprime|retirer|retire|"
-                        r"quitar|quita|borrar|borra|eliminar|elimina)( all| tous| todos)?( the| les| los)? "
-                        r"(filters|filtres|filtros)\b|\b(no|sans|sin) (filters|filter|filtres|filtre|filtros|filtro)\b")
-_CLEAR_KIND = re.compile(r"\b(?:(?:all|any) |tous les |todos los )(countries|continents|roles|principles|tactics|"
-                         r"tools|skills|pays|paises|continentes)\b")
-_KIND_WORD = {"countries": "country", "continents": "continent", "roles": "role", "pays": "country",
-              "paises": "country", "continentes": "continent"}
-_FILLER = frozenset("""
+_MORE = re.compile(
+    r"^\W*(show |give me |load |montre moi |montrez moi |muestrame |dame )?(some |des |un peu )?"
+    r"(more|plus|encore|mas)( passages| results| resultats| resultados| please| s il te plait| svp|"
+    r" por favor)?\W*$"
+)
+_CLEAR_ALL = re.compile(
+    r"\b(clear|reset|remove|drop|effacer|efface|enlever|enleve|supprimer|supprime|retirer|retire|"
+    r"quitar|quita|borrar|borra|eliminar|elimina)( all| tous| todos)?( the| les| los)? "
+    r"(filters|filtres|filtros)\b|\b(no|sans|sin) (filters|filter|filtres|filtre|filtros|filtro)\b"
+)
+_CLEAR_KIND = re.compile(
+    r"\b(?:(?:all|any) |tous les |todos los )(countries|continents|roles|principles|tactics|"
+    r"tools|skills|pays|paises|continentes)\b"
+)
+_KIND_WORD = {
+    "countries": "country",
+    "continents": "continent",
+    "roles": "role",
+    "pays": "country",
+    "paises": "country",
+    "continentes": "continent",
+}
+_FILLER = frozenset(
+    """
     a an and also any as about be by can did do does for from further go how i in is it just labs lab
     me more my narrow not of on only or other others please refine same show so stories story tell that
     the their them then there these they this those to try us was we well were what when where which
@@ -90,7 +108,8 @@ _FILLER = frozenset("""
     pays svp merci te plait plus mais alors sans sauf hors pas
     del el los las al con una o es hay tal historias historia relatos relato solo solamente unicamente tambien
     mas ahora lo mismo favor gracias paises nada pero entonces sin excepto salvo menos no
-    """.split())
+    """.split()
+)
 _LANGUAGES = ("fr", "es")
 
 
@@ -103,16 +122,19 @@ class Vocabulary:
     _names: list | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_index(cls, index) -> "Vocabulary":
+    def from_index(cls, index) -> Vocabulary:
         documents = index.state.documents.values()
-        return cls(index.facets, {country: d.continents[0] for d in documents if len(d.continents) == 1
-                                  for country in d.countries})
+        return cls(
+            index.facets,
+            {country: d.continents[0] for d in documents if len(d.continents) == 1 for country in d.countries},
+        )
 
     def names(self) -> list[tuple[re.Pattern, str, tuple[str, ...]]]:
         """(pattern, kind, values) for every recognisable name, longest first; built once."""
         if self._names is None:
-            self._names = [(re.compile(r"(?<![\w])" + re.escape(p) + r"(?:e?s)?(?![\w])"), k, v)
-                           for p, k, v in self._phrases()]
+            self._names = [
+                (re.compile(r"(?<![\w])" + re.escape(p) + r"(?:e?s)?(?![\w])"), k, v) for p, k, v in self._phrases()
+            ]
         return self._names
 
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -123,8 +145,11 @@ class Vocabulary:
                 if len(phrase) < 3 or phrase in _FILLER:
                     continue
                 previous = found.get(phrase)
-                if previous is None or (kind in TAG_KINDS and previous[0] in TAG_KINDS
-                                        and count > self.facets[previous[0]].get(previous[1][0], 0)):
+                if previous is None or (
+                    kind in TAG_KINDS
+                    and previous[0] in TAG_KINDS
+                    and count > self.facets[previous[0]].get(previous[1][0], 0)
+                ):
                     found[phrase] = (kind, (value,))
         for phrase, (kind, values) in ALIASES.items():
             known = tuple(v for v in values if v in self.facets.get(kind, {}))
@@ -141,8 +166,8 @@ class Refinement:
     filters: Filters
     follow_up: bool = False
     more: bool = False
-    recognised: list[tuple[str, str]] = field(default_factory=list)   # (kind, value) applied
-    removed: list[tuple[str, str]] = field(default_factory=list)      # (kind, value) taken away
+    recognised: list[tuple[str, str]] = field(default_factory=list)  # (kind, value) applied
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, value) taken away
     #: The part of ``filters`` set by chat messages, not the panel: dropped by the next new question.
     from_messages: Filters = field(default_factory=Filters)
 
@@ -158,8 +183,9 @@ def mentions(message: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, str]
     return found, text
 
 
-def refine(message: str, previous_query: str, panel: Filters, vocabulary: Vocabulary,
-           from_messages: Filters | None = None) -> Refinement:
+def refine(
+    message: str, previous_query: str, panel: Filters, vocabulary: Vocabulary, from_messages: Filters | None = None
+) -> Refinement:
     """Turn one chat message into the next query and filters (see the module docstring).
 
     ``panel`` is every filter in force; ``from_messages`` the part of it that
@@ -177,25 +203,35 @@ def refine(message: str, previous_query: str, panel: Filters, vocabulary: Vocabu
     cleared = before.without(*reading.cleared)
     removed = [pair for pair in before.pairs() if pair not in cleared]
     removed += [pair for pair in reading.dropped if pair in cleared]
-    filters = _apply(cleared.minus(Filters.from_pairs(reading.dropped)), kept, add=bool(_ADD_WORDS.search(text)),
-                     vocabulary=vocabulary)
-    return Refinement(previous_query if follow_up else message, filters, follow_up=follow_up,
-                      recognised=kept, removed=removed, from_messages=filters.minus(chosen))
+    filters = _apply(
+        cleared.minus(Filters.from_pairs(reading.dropped)),
+        kept,
+        add=bool(_ADD_WORDS.search(text)),
+        vocabulary=vocabulary,
+    )
+    return Refinement(
+        previous_query if follow_up else message,
+        filters,
+        follow_up=follow_up,
+        recognised=kept,
+        removed=removed,
+        from_messages=filters.minus(chosen),
+    )
 
 
 @dataclass
 class _Reading:
     """What one message says about filters, and whether it reads as a follow-up."""
 
-    kept: list[tuple[str, str]]       # names to apply
-    dropped: list[tuple[str, str]]    # names after a remove word
-    cleared: list[str]                # kinds to clear
+    kept: list[tuple[str, str]]  # names to apply
+    dropped: list[tuple[str, str]]  # names after a remove word
+    cleared: list[str]  # kinds to clear
     follow_up: bool
 
 
 def _read(text: str, vocabulary: Vocabulary) -> _Reading:
     cue = _CUES.match(text)
-    body = text[cue.end():] if cue else text
+    body = text[cue.end() :] if cue else text
     short = len(text.split()) <= MAX_FOLLOW_UP_WORDS
     cleared = _cleared_kinds(text)
     rest_text = _CLEAR_KIND.sub(" ", _CLEAR_ALL.sub(" ", body))
@@ -213,7 +249,7 @@ def _read(text: str, vocabulary: Vocabulary) -> _Reading:
     if cue and _REMOVE.search(cue.group(0)):  # "without Peru", "sans confiance"
         return _Reading([], named, cleared, follow_up)
     if follow_up and remove:  # "only Africa without Sudan"
-        dropped = mentions(rest_text[remove.end():], vocabulary)[0]
+        dropped = mentions(rest_text[remove.end() :], vocabulary)[0]
         return _Reading([n for n in named if n not in dropped], dropped, cleared, follow_up)
     return _Reading(named, [], cleared, follow_up)
 
@@ -252,8 +288,9 @@ def _apply(filters: Filters, named: list[tuple[str, str]], add: bool, vocabulary
     for kind, values in by_kind.items():
         filters = filters.add(kind, *values) if add else filters.replace(kind, values)
     if by_kind.continent and not by_kind.country:
-        filters = filters.replace("country", [c for c in filters.country
-                                              if vocabulary.continent_of.get(c) in filters.continent])
+        filters = filters.replace(
+            "country", [c for c in filters.country if vocabulary.continent_of.get(c) in filters.continent]
+        )
     if by_kind.country and not by_kind.continent and filters.continent:
         places = {vocabulary.continent_of.get(c) for c in filters.country}
         if not places <= set(filters.continent):

@@ -33,8 +33,9 @@ class RequestGuard:
             return await _refuse(send, 403, "This app accepts no uploads.")
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _refuse(send, 413, f"Requests are limited to {self.max_body:,} bytes; "
-                                            "questions to 500 characters.")
+            return await _refuse(
+                send, 413, f"Requests are limited to {self.max_body:,} bytes; questions to 500 characters."
+            )
         return await self.app(scope, self._counted(receive, send), send)
 
     def _counted(self, receive, send):
@@ -55,8 +56,13 @@ class RequestGuard:
 
 async def _refuse(send, status: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 def _trim_function() -> Callable[[int], int] | None:
     name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim") if name else None
+        return ctypes.CDLL(name).malloc_trim if name else None
     except (OSError, AttributeError):
         return None
 
@@ -32,7 +32,7 @@ class HeapTrimmer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "HeapTrimmer":
+    def start(self) -> HeapTrimmer:
         if self.trim is not None and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="labstories-heap-trim", daemon=True)
             self._thread.start()

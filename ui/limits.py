@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from labstories.index.text import without_surrogates
 
-MAX_QUESTION = 500     # characters of a chat question (the text box allows the same)
-MAX_LINK = 4000        # characters of a ?q=…&story=… link given to /open
-MAX_PARAMS = 32        # link parameters read; the app's own links use at most a dozen
-MAX_HISTORY = 200      # chat messages kept in a conversation sent back by a client
+MAX_QUESTION = 500  # characters of a chat question (the text box allows the same)
+MAX_LINK = 4000  # characters of a ?q=…&story=… link given to /open
+MAX_PARAMS = 32  # link parameters read; the app's own links use at most a dozen
+MAX_HISTORY = 200  # chat messages kept in a conversation sent back by a client
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -45,8 +45,11 @@ def check_question(text: str) -> Cut:
     step). A refusal costs nothing, so a flood of them cannot slow anyone down.
     """
     if len(text) > MAX_QUESTION:
-        return Cut("", f"Your question was {len(text):,} characters; questions are limited to {MAX_QUESTION}. "
-                       "Please shorten it and ask again.")
+        return Cut(
+            "",
+            f"Your question was {len(text):,} characters; questions are limited to {MAX_QUESTION}. "
+            "Please shorten it and ask again.",
+        )
     return Cut(clean_text(text))
 
 

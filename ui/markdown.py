@@ -26,8 +26,10 @@ def moment_label(hit: Hit) -> str:
 
 def citation(hit: Hit, base: str = "") -> str:
     """``UNDP Accelerator Lab Peru (Solutions Mapper), "Title", R&D Archive interview at 8:03, <link>``."""
-    return (f'{lab_name(hit.country)} ({hit.role}), "{_line(hit.title)}", '
-            f"R&D Archive interview at {moment_label(hit)}, {links.absolute(hit.link, base)}")
+    return (
+        f'{lab_name(hit.country)} ({hit.role}), "{_line(hit.title)}", '
+        f"R&D Archive interview at {moment_label(hit)}, {links.absolute(hit.link, base)}"
+    )
 
 
 def filters_line(filters: Filters) -> str:
@@ -38,14 +40,22 @@ def filters_line(filters: Filters) -> str:
 def answer_markdown(query: str, filters: Filters, groups: list[StoryGroup], base: str = "", note: str = "") -> str:
     """The question and its filters (and ``note``, the weak-match note), then per passage: lab,
     country, role, moment (an audio link), the quoted text and the deep link."""
-    lines = [f"## {_line(query)}", "", f"Filters: {filters_line(filters)}  ",
-             f"Answer: {links.absolute(links.answer_link(query, filters), base)}", ""]
+    lines = [
+        f"## {_line(query)}",
+        "",
+        f"Filters: {filters_line(filters)}  ",
+        f"Answer: {links.absolute(links.answer_link(query, filters), base)}",
+        "",
+    ]
     if note:
         lines += [f"*{_line(note)}*", ""]
     for group in groups:
         best = group.best
-        lines += [f"### {group.rank}. {lab_name(best.country)} — {_line(best.title)}",
-                  f"{best.role} · {place(best.country, best.continent)}", ""]
+        lines += [
+            f"### {group.rank}. {lab_name(best.country)} — {_line(best.title)}",
+            f"{best.role} · {place(best.country, best.continent)}",
+            "",
+        ]
         for hit in group.hits:
             lines += _passage(hit, base)
     return "\n".join(lines).rstrip() + "\n"

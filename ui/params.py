@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from labstories.rag.filters import FilterError, resolve
 from labstories.index.vocabulary import KIND, KIND_BY_PARAM
+from labstories.rag.filters import FilterError, resolve
 from labstories.rag.records import Filters
 
 from .limits import MAX_PARAMS, MAX_QUESTION, clean_text
@@ -22,7 +22,7 @@ from .messages import for_web
 
 MAX_QUERY = MAX_QUESTION
 MAX_VALUES = 20
-MAX_VALUE_LENGTH = 200   # no filter value is longer; longer ones are not looked up
+MAX_VALUE_LENGTH = 200  # no filter value is longer; longer ones are not looked up
 MAX_T = 24 * 3600
 _SECONDS = re.compile(r"^[0-9]{1,6}$")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 _STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -52,8 +52,10 @@ def parse_params(pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]]
         grouped.setdefault(clean_text(str(name)), []).append(clean_text(str(value)))
     unknown = sorted(set(grouped) - set(KNOWN))
     if unknown:
-        request.notes.append(f"Ignored unknown link parameter{'s' if len(unknown) > 1 else ''} "
-                             f"{', '.join(_quote(n) for n in unknown)}; links use {', '.join(KNOWN)}.")
+        request.notes.append(
+            f"Ignored unknown link parameter{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(_quote(n) for n in unknown)}; links use {', '.join(KNOWN)}."
+        )
     request.query = _query(grouped.get("q", []), request.notes)
     request.filters = _filters(grouped, facets, request.notes)
     request.story = _story(grouped.get("story", []), stories, request.notes)
@@ -90,7 +92,9 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
             if not value:
                 continue
             if len(value) > MAX_VALUE_LENGTH:
-                notes.append(f"Ignored the filter {param}={_quote(value)}: no {KIND[kind].singular} has so long a name.")
+                notes.append(
+                    f"Ignored the filter {param}={_quote(value)}: no {KIND[kind].singular} has so long a name."
+                )
                 continue
             try:
                 canonical = resolve(Filters(**{kind: [value]}), facets)

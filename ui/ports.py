@@ -27,8 +27,10 @@ def check_port(host: str, port: int) -> None:
         try:
             sock.bind(address)
         except OSError as error:
-            raise PortError(f"cannot listen on {host}:{port}: {error.strerror or error}; "
-                            "choose another with --port or stop what is using it") from None
+            raise PortError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}; "
+                "choose another with --port or stop what is using it"
+            ) from None
 
 
 __all__ = ["PortError", "check_port"]

@@ -68,8 +68,13 @@ def _keep_newlines(text: str) -> Markup:
     return Markup(esc(text).replace("\n", "&#10;"))
 
 
-ENV = Environment(loader=_Loader(Path(__file__).resolve().parent / "templates"), autoescape=True,
-                  finalize=_finalize, undefined=StrictUndefined, keep_trailing_newline=False)
+ENV = Environment(
+    loader=_Loader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,
+    finalize=_finalize,
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
+)
 ENV.filters["keepnl"] = _keep_newlines
 
 
@@ -86,13 +91,24 @@ def highlight(text: str, stems: set[str]) -> Markup:
 
 def tag_chips(tags: dict[str, list[str]]) -> list[tuple[str, str, str]]:
     """(kind, value, glossary link) for each element tag, in display order."""
-    return [(kind, value, links.answer_link("", Filters(**{kind: [value]})))
-            for kind in TAG_KINDS for value in tags.get(kind, ())]
+    return [
+        (kind, value, links.answer_link("", Filters(**{kind: [value]})))
+        for kind in TAG_KINDS
+        for value in tags.get(kind, ())
+    ]
 
 
 ENV.globals.update(
-    audio_at=links.audio_at, story_link=links.story_link, is_web_url=is_web_url, clock=clock,
-    lab_name=lab_name, place=place, plural=plural, highlight=highlight, tag_chips=tag_chips, kind_label=KIND_LABEL,
+    audio_at=links.audio_at,
+    story_link=links.story_link,
+    is_web_url=is_web_url,
+    clock=clock,
+    lab_name=lab_name,
+    place=place,
+    plural=plural,
+    highlight=highlight,
+    tag_chips=tag_chips,
+    kind_label=KIND_LABEL,
 )
 
 
@@ -105,7 +121,9 @@ def answer_html(answer: Answer, base: str = "") -> str:
     """The assistant message: notes, weak-match note, lead, what it is about (chips with the links
     that narrow the answer), stories, copy controls. ``base`` makes copied links absolute."""
     return ENV.get_template("answer.html").render(
-        answer=answer, answer_link=answer.link, base=base,
+        answer=answer,
+        answer_link=answer.link,
+        base=base,
         markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, base),
         citation=lambda hit: markdown.citation(hit, base),
     )
@@ -116,7 +134,7 @@ def hit_html(hit: Hit, rank: int, stems: set[str], base: str = "") -> str:
     answer = Answer(hit.title, Filters(), [StoryGroup(rank, [hit])], rank, rank, 1, 1, stems)
     markup = answer_html(answer, base)
     start = markup.index('<article class="ls-hit">')
-    return markup[start: markup.index("</article>", start) + len("</article>")]
+    return markup[start : markup.index("</article>", start) + len("</article>")]
 
 
 def notice_html(text: str) -> str:
@@ -151,5 +169,17 @@ def glossary_html(kind: str, value: str, element: Element | None) -> str:
     return ENV.get_template("glossary.html").render(kind=kind, value=value, element=element)
 
 
-__all__ = ["KIND_LABEL", "answer_html", "chips_html", "current_section", "describe_filters", "esc", "glossary_html",
-           "highlight", "hit_html", "notice_html", "play_html", "story_html"]
+__all__ = [
+    "KIND_LABEL",
+    "answer_html",
+    "chips_html",
+    "current_section",
+    "describe_filters",
+    "esc",
+    "glossary_html",
+    "highlight",
+    "hit_html",
+    "notice_html",
+    "play_html",
+    "story_html",
+]

@@ -5,26 +5,38 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import given, strategies as st
-
 import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
+from hypothesis import given
+from hypothesis import strategies as st
 
 from labstories.rag.records import Filters
 from labstories.ui.followups import Vocabulary, refine
 from labstories.ui.limits import MAX_QUESTION
 
-FACETS = {"principles": {"Trust": 55, "Diversity": 30}, "tactics": {"Getting in there": 8},
-          "tools": {"Design": 40}, "skills": {}, "country": {"Peru": 1, "South Sudan": 2, "Mexico": 3},
-          "continent": {"Africa": 35, "Asia": 19, "South America": 9}, "role": {"Experimenter": 30, "Explorer": 20}}
+FACETS = {
+    "principles": {"Trust": 55, "Diversity": 30},
+    "tactics": {"Getting in there": 8},
+    "tools": {"Design": 40},
+    "skills": {},
+    "country": {"Peru": 1, "South Sudan": 2, "Mexico": 3},
+    "continent": {"Africa": 35, "Asia": 19, "South America": 9},
+    "role": {"Experimenter": 30, "Explorer": 20},
+}
 VOCAB = Vocabulary(FACETS, {"Peru": "South America", "South Sudan": "Africa", "Mexico": "North America"})
-WORDS = st.sampled_from("only in Africa more from Peru what about trust without and y solo en sin sans seulement "
-                        "how did labs design pilots experimenters ¿qué tal la confianza? clear filters all countries "
-                        "plus más Perú Afrique , . ? ! \x00 \ud800 ²".split(" "))
-MESSAGES = st.one_of(st.text(st.characters(blacklist_categories=()), max_size=80),
-                     st.lists(WORDS, max_size=14).map(" ".join))
-FILTERS = st.builds(Filters, principles=st.lists(st.sampled_from(["Trust", "Diversity"]), unique=True),
-                    country=st.lists(st.sampled_from(["Peru", "Mexico"]), unique=True),
-                    continent=st.lists(st.sampled_from(["Africa", "Asia"]), unique=True))
+WORDS = st.sampled_from(
+    "only in Africa more from Peru what about trust without and y solo en sin sans seulement "
+    "how did labs design pilots experimenters ¿qué tal la confianza? clear filters all countries "
+    "plus más Perú Afrique , . ? ! \x00 \ud800 ²".split(" ")
+)
+MESSAGES = st.one_of(
+    st.text(st.characters(blacklist_categories=()), max_size=80), st.lists(WORDS, max_size=14).map(" ".join)
+)
+FILTERS = st.builds(
+    Filters,
+    principles=st.lists(st.sampled_from(["Trust", "Diversity"]), unique=True),
+    country=st.lists(st.sampled_from(["Peru", "Mexico"]), unique=True),
+    continent=st.lists(st.sampled_from(["Africa", "Asia"]), unique=True),
+)
 
 
 @given(MESSAGES, st.sampled_from(["", "How did labs build belonging with migrants?"]), FILTERS, FILTERS)

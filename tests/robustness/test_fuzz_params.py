@@ -6,24 +6,51 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, strategies as st
-
 import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
-
 from app_support import app_index, audio_server  # noqa: F401  (session fixtures)
+from hypothesis import given
+from hypothesis import strategies as st
+
 from labstories.ui.limits import MAX_PARAMS
 from labstories.ui.params import KNOWN, MAX_QUERY, MAX_T, parse_params
 
-FACETS = {"principles": {"Trust": 3}, "tactics": {}, "tools": {"Design": 2}, "skills": {},
-          "country": {"Peru": 1, "Atlantis": 2}, "continent": {"Africa": 1}, "role": {"Explorer": 1}}
+FACETS = {
+    "principles": {"Trust": 3},
+    "tactics": {},
+    "tools": {"Design": 2},
+    "skills": {},
+    "country": {"Peru": 1, "Atlantis": 2},
+    "continent": {"Africa": 1},
+    "role": {"Explorer": 1},
+}
 STORIES = {"SolutionMappers_AUD", "Explorer_NOA"}
 
-ANY_CHAR = st.characters(blacklist_categories=())           # surrogates, controls, NUL included
+ANY_CHAR = st.characters(blacklist_categories=())  # surrogates, controls, NUL included
 NASTY = st.one_of(
     st.text(ANY_CHAR, max_size=40),
-    st.tuples(st.sampled_from(["", "-", "+"]), st.integers(1, 6000)).map(lambda t: t[0] + "7" * t[1]),  # past int()'s 4,300 digits
-    st.sampled_from(["²", "٣", "１２", "1e9", "-0", "0x10", " 7 ", "\x00", "\ud800", "\udfff", "Trust\x00",
-                     "SolutionMappers_AUD\n", "../../etc/passwd", "<script>", "9" * 5000, ""]),
+    st.tuples(st.sampled_from(["", "-", "+"]), st.integers(1, 6000)).map(
+        lambda t: t[0] + "7" * t[1]
+    ),  # past int()'s 4,300 digits
+    st.sampled_from(
+        [
+            "²",
+            "٣",
+            "１２",
+            "1e9",
+            "-0",
+            "0x10",
+            " 7 ",
+            "\x00",
+            "\ud800",
+            "\udfff",
+            "Trust\x00",
+            "SolutionMappers_AUD\n",
+            "../../etc/passwd",
+            "<script>",
+            "9" * 5000,
+            "",
+        ]
+    ),
 )
 NAMES = st.one_of(st.sampled_from(KNOWN), st.text(ANY_CHAR, max_size=12))
 
@@ -54,8 +81,10 @@ def test_the_open_handler_answers_every_link(app_index, pairs, prefix):  # noqa:
 
     from labstories.ui.app import ChatApp
 
-    link = prefix + "&".join(f"{quote(n, errors='surrogatepass')}={quote(v, errors='surrogatepass')}"
-                             if i % 2 else f"{n}={v}" for i, (n, v) in enumerate(pairs))
+    link = prefix + "&".join(
+        f"{quote(n, errors='surrogatepass')}={quote(v, errors='surrogatepass')}" if i % 2 else f"{n}={v}"
+        for i, (n, v) in enumerate(pairs)
+    )
     outputs = ChatApp(app_index).open_link(link)
     history, filters, conv, session, url, story_html = outputs[:6]  # the page's outputs (ui/app.py build_app)
     _sendable([history, filters, conv, session, url, story_html])

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-from hypothesis import given, strategies as st
-
 import fuzz_profile  # noqa: F401  (bounded by default; LABSTORIES_LONG_FUZZ=1 for long runs)
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from labstories.index.parse import ParseError, parse_story
 from labstories.index.passages import story_passages
@@ -38,7 +38,7 @@ def _word_count(texts) -> list[int]:
 def _delete_brackets(text: str, rnd) -> str:
     spots = [m.start() for m in re.finditer(r"\[\[|\]\]", text)]
     for at in sorted(rnd.sample(spots, min(len(spots), rnd.randint(1, 6))), reverse=True):
-        text = text[:at] + text[at + 2:]
+        text = text[:at] + text[at + 2 :]
     return text
 
 
@@ -77,7 +77,7 @@ def _join_lines(text: str, rnd) -> str:
     if len(lines) < 3:
         return text
     i = rnd.randint(0, len(lines) - 2)
-    return "\n".join(lines[:i] + [lines[i] + " " + lines[i + 1]] + lines[i + 2:])
+    return "\n".join(lines[:i] + [lines[i] + " " + lines[i + 1]] + lines[i + 2 :])
 
 
 MUTATIONS = [_delete_brackets, _duplicate_tags, _truncate, _nul_bytes, _latin1, _huge_line, _join_lines]
@@ -101,15 +101,14 @@ def body_words(text: str) -> set[str]:
             close = line.find("]]", meta.end())
             if close < 0:  # multi-line value: up to the "]]" in a following line, before the next marker
                 j = i
-                while j < len(lines) and "]]" not in lines[j] and not lines[j].lstrip().startswith(
-                        ("[[", "#", "**[")):
+                while j < len(lines) and "]]" not in lines[j] and not lines[j].lstrip().startswith(("[[", "#", "**[")):
                     j += 1
                 if j < len(lines) and "]]" in lines[j]:
-                    line, i = line[:meta.start()] + " " + lines[j][lines[j].index("]]") + 2:], j + 1
+                    line, i = line[: meta.start()] + " " + lines[j][lines[j].index("]]") + 2 :], j + 1
                 else:
-                    line = line[:meta.start()]
+                    line = line[: meta.start()]
             else:
-                line = line[:meta.start()] + " " + line[close + 2:]
+                line = line[: meta.start()] + " " + line[close + 2 :]
             meta = _META.search(line)
         kept.append(line)
     return {w for w in re.findall(r"[^\W\d_]{2,}", " ".join(kept))}
@@ -130,8 +129,10 @@ def test_damaged_stories_parse_without_losing_words_or_leaking_markers(story, mu
         parsed = parse_story(text, Path(stem + ".md"))
     except ParseError:  # typed, reported by scan with the file's name; only for a page with no story in it
         untitled = re.sub(r"^[ \t]*# .*$", "", text, count=1, flags=re.M)
-        assert not re.search(r"^\s*\[\[type:\s*story\s*\]\]", text, re.M) or not body_words(untitled) - {"type", "story"}, \
-            "a page typed story with text was refused"
+        assert not re.search(r"^\s*\[\[type:\s*story\s*\]\]", text, re.M) or not body_words(untitled) - {
+            "type",
+            "story",
+        }, "a page typed story with text was refused"
         return
     missing = body_words(text) - output_words(parsed) - {"type", "story"}
     assert not missing, sorted(missing)[:20]
