@@ -1,10 +1,17 @@
 """Shared fixtures: an isolated data directory per test, one model load per session,
-and session-scoped indexes of the small fixture corpus and of ../shared/corpus."""
+session-scoped indexes of the small fixture corpus and of ../shared/corpus, a real
+`chroma run` server and headless Chromium per module that asks for them; the paths the
+tests share (ROOT, DATA, CORPUS, DEV_EVAL)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -14,6 +21,41 @@ ROOT = Path(__file__).resolve().parents[1]
 # ui/ would import as bare top-level packages. Take it off, so every test runs
 # against the installed `labstories` package and a stray `import index` fails.
 sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != ROOT]
+
+TESTS = Path(__file__).resolve().parent
+#: tests/index, tests/rag and tests/ui mirror the packages. They have no __init__.py, so with
+#: tests/ on sys.path (pytest puts it there, for the support modules) Python would import them
+#: as namespace packages named ``index``, ``rag`` and ``ui``. They are folders of test files.
+MIRRORS = frozenset({"index", "rag", "ui"})
+
+
+class _TestsFolderFinder:
+    """The path-entry finder of tests/, except that it never offers a mirror folder as a package."""
+
+    def __init__(self, finder):
+        self.finder = finder
+
+    def find_spec(self, name, target=None):
+        return None if name in MIRRORS else self.finder.find_spec(name, target)
+
+    def invalidate_caches(self):
+        self.finder.invalidate_caches()
+
+
+def _tests_folder_hook(entry):
+    if Path(entry or os.getcwd()).resolve() != TESTS:
+        raise ImportError("not the tests folder")  # the next hook handles the entry
+    for hook in sys.path_hooks[1:]:
+        try:
+            return _TestsFolderFinder(hook(entry))
+        except ImportError:
+            continue
+    raise ImportError("no finder for the tests folder")
+
+
+sys.path_hooks.insert(0, _tests_folder_hook)
+for _entry in [e for e in sys.path_importer_cache if Path(e or os.getcwd()).resolve() == TESTS]:
+    del sys.path_importer_cache[_entry]
 
 from labstories.index import Embedder, Settings, update  # noqa: E402
 from labstories.rag import StoryIndex  # noqa: E402
@@ -101,3 +143,70 @@ def use_session_model(monkeypatch, embedder):
 @pytest.fixture
 def mini_dir(mini_settings) -> str:
     return str(mini_settings[0].data_dir)
+
+
+# -- a real `chroma run` server ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    if not shutil.which("chroma"):
+        pytest.skip("the `chroma` command (from the chromadb package) is not on PATH")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    server = subprocess.Popen(
+        ["chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("chroma run did not come up within 60 s")
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+# -- headless Chromium --------------------------------------------------------------------------
+
+
+CHROMIUM = os.environ.get("LABSTORIES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"chromium not found at {CHROMIUM}; run .ci/install-browser.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()

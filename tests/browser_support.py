@@ -1,0 +1,39 @@
+"""Helpers for the browser tests: a watched page and the screenshots folder.
+
+Imported by the browser test modules (``from browser_support import …``); the ``browser``
+fixture (headless Chromium through Playwright) lives in conftest.py.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@contextmanager
+def watched_page(browser, clipboard_origin: str | None = None):
+    """A fresh page that records dialogs and every request leaving 127.0.0.1 (and fails on one).
+
+    ``clipboard_origin``: let the page use the clipboard there, as a user's click allows."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if clipboard_origin:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=clipboard_origin)
+    page = context.new_page()
+    page.dialogs, page.external = [], []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "request",
+        lambda request: (
+            urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
+            and urlparse(request.url).scheme in ("http", "https")
+            and page.external.append(request.url)
+        ),
+    )
+    try:
+        yield page
+        assert page.external == [], "the page tried to reach the network"
+    finally:
+        context.close()
