@@ -11,7 +11,7 @@ grade-2 passage in its top 3 is flagged. The suggested threshold is the
 midpoint of the gap between the two groups; the shipped one is printed beside
 it. ``--corpus`` indexes that archive into ``--data-dir`` first (unchanged
 stories are reused); ``--json`` also writes the figures. Prints a table,
-asserts nothing (tests/test_strength.py checks the conditions).
+asserts nothing (tests/rag/test_strength.py checks the conditions).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from .elements import parse_element
 from .embed import Embedder
 from .errors import CorpusError, DamagedIndexError, LabstoriesError, NoIndexError, SettingsError, StoreError
 from .parse import ParseError, parse_story
-from .passages import Chunking, story_passages
+from .passages import Chunking, document_passages, story_passages
 from .records import TAG_KINDS, Element, Paragraph, Passage, Section, Story
 from .scan import ScanResult, scan
 from .settings import SETTINGS, Settings
@@ -38,6 +38,7 @@ __all__ = [
     "parse_element",
     "parse_story",
     "scan",
+    "document_passages",
     "story_passages",
     "update",
 ]

@@ -106,7 +106,9 @@ class Embedder:
         """Word pieces per text, without the [CLS]/[SEP] the model adds."""
         if not texts:
             return []
-        encoded = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        encoded = self.tokenizer(texts, add_special_tokens=False, verbose=False)[
+            "input_ids"
+        ]  # counting, not encoding: no length warning
         return [len(ids) for ids in encoded]
 
     @cached_property

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .records import Passage, Section, Story, merge_tags
+from .records import Document, Passage, Section, merge_tags
 from .text import split_sentences
 
 TokenCounter = Callable[[list[str]], list[int]]
@@ -27,6 +27,9 @@ class Chunking:
     overlap_tokens: int = 40
     heading_tokens: int = 48
     max_tokens: int = 256
+    #: Windows of the other page types run across their sections (short answers share one).
+    page_window_tokens: int = 200
+    page_overlap_tokens: int = 24
 
 
 @dataclass
@@ -36,21 +39,102 @@ class _Sentence:
     paragraph: int
 
 
-def context_prefix(story: Story, heading: str) -> str:
-    where = ", ".join(x for x in (story.country, story.continent) if x)
-    prefix = f"{story.title} ({where})." if where else f"{story.title}."
-    return f"{prefix} Q: {heading}" if heading else prefix
+#: Page types whose section headings are the writers' own headings, not questions answered below them.
+_HEADED = ("blog", "publications")
 
 
-def story_passages(story: Story, count_tokens: TokenCounter, chunking: Chunking = Chunking()) -> list[Passage]:
-    """Every embeddable passage of a story; empty sections give none."""
+def context_prefix(document: Document, heading: str) -> str:
+    """What the model reads before a window: the title, where, and the question (or heading) it answers."""
+    where = ", ".join(dict.fromkeys([*document.countries[:3], *document.continents[:2]]))
+    prefix = f"{document.title} ({where})." if where else f"{document.title}."
+    if not heading:
+        return prefix
+    return f"{prefix} {heading}" if document.type in _HEADED else f"{prefix} Q: {heading}"
+
+
+def document_passages(document: Document, count_tokens: TokenCounter, chunking: Chunking = Chunking()) -> list[Passage]:
+    """Every embeddable passage of a document: a story's windows stay inside its timed sections,
+    other pages' windows run across their sections (:func:`page_passages`)."""
+    if document.type != "story":
+        return page_passages(document, count_tokens, chunking)
     passages = []
-    for section in story.sections:
-        passages.extend(section_passages(story, section, count_tokens, chunking))
+    for section in document.sections:
+        passages.extend(section_passages(document, section, count_tokens, chunking))
     return passages
 
 
-def section_passages(story: Story, section: Section, count_tokens: TokenCounter, chunking: Chunking) -> list[Passage]:
+def page_passages(document: Document, count_tokens: TokenCounter, chunking: Chunking) -> list[Passage]:
+    """Windows of whole sentences over a page's sections in reading order.
+
+    A learning plan or solution is many short answers (a median solution is 157
+    words in a dozen answers): a window per answer would make thousands of tiny
+    passages, each paying for its context. So a window takes sentences across
+    answers, and the model reads each answer after its prompt ("Q: …"), the
+    context that makes "Ministry of Labour" an answer to "who were your new
+    partners?". The keyword index and the passage shown hold the answers only:
+    a template prompt is the same on every page and no content of this one.
+    """
+    prefix = context_prefix(document, "")
+    units: list[tuple[int, str, bool]] = []  # (section, text, is its prompt)
+    for number, section in enumerate(document.sections):
+        sentences = [sentence for paragraph in section.paragraphs for sentence in split_sentences(paragraph.text)]
+        if not sentences:
+            continue
+        heading = section.heading.strip()
+        if heading:
+            label = heading if document.type in _HEADED else f"Q: {heading}"
+            units.append((number, label, True))
+        units.extend((number, sentence, False) for sentence in sentences)
+    if not units:
+        return []
+    units = _fit(units, count_tokens, chunking.page_window_tokens)
+    sizes = count_tokens([text for _, text, _ in units])
+    budget = chunking.max_tokens - 2 - count_tokens([prefix])[0] - 1
+    size = max(32, min(chunking.page_window_tokens, budget))
+    passages = []
+    for first, last in _windows(sizes, size, chunking.page_overlap_tokens):
+        covered = units[first:last]
+        answers = [text for _, text, prompt in covered if not prompt]
+        if not answers:
+            continue
+        section = document.sections[next(number for number, _, prompt in covered if not prompt)]
+        text = " ".join(answers)
+        read = " ".join(text_ for _, text_, _ in covered)
+        passages.append(
+            Passage(
+                id=f"{document.id}@{section.start}#{len(passages)}",
+                doc=document.id,
+                section_start=section.start,
+                start=section.start,
+                text=text,
+                embed_text=f"{prefix}\n{read}",
+                keyword_text=f"{document.title}\n{text}",
+                window=len(passages),
+            )
+        )
+    return passages
+
+
+def _fit(units: list[tuple[int, str, bool]], count_tokens: TokenCounter, limit: int) -> list[tuple[int, str, bool]]:
+    """Units longer than a window (a run-on paragraph, a table read as one line) cut at word boundaries."""
+    fitted = []
+    for (section, text, prompt), tokens in zip(units, count_tokens([t for _, t, _ in units])):
+        if tokens <= limit:
+            fitted.append((section, text, prompt))
+            continue
+        words = text.split()
+        step = max(1, len(words) * limit // (tokens * 2))
+        fitted.extend((section, " ".join(words[i : i + step]), prompt) for i in range(0, len(words), step))
+    return fitted
+
+
+#: The story windowing under its first name.
+story_passages = document_passages
+
+
+def section_passages(
+    story: Document, section: Section, count_tokens: TokenCounter, chunking: Chunking
+) -> list[Passage]:
     sentences = _sentences(section, count_tokens, chunking)
     if not sentences:
         return []

@@ -1,9 +1,10 @@
-"""Walk a corpus folder and sort every ``.md`` page into story, element or skip.
+"""Walk a corpus folder and sort every ``.md`` page into a document, an element or a skip.
 
-The archive's own ``pages/`` folder mixes ~9,600 pages of many types; only
-stories are indexed and element pages become the glossary. Every other page,
-and every file that cannot be read, is counted with its reason so nothing
-disappears silently. A story larger than ``max_bytes`` (the
+The archive's own ``pages/`` folder mixes ~9,600 pages: stories, solutions,
+learning plans, experiments, blogs and publications become documents
+(:mod:`index.parse`, :mod:`index.pages`), element pages the glossary. Every
+other page, and every file that cannot be read, is counted with its reason so
+nothing disappears silently. A story larger than ``max_bytes`` (the
 ``max_story_bytes`` setting, 2 MB by default; the largest real story is
 about 100 KB) is skipped by name before it is parsed: one 20 MB single-line
 story would otherwise hold up the whole run for minutes. Element pages are
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from .elements import ELEMENT_TYPES, parse_element
 from .errors import CorpusError
+from .pages import PAGE_TYPES, detect_language, parse_page
 from .parse import ParseError, page_type, parse_story, split_stem
 from .records import Document, Element
 from .vocabulary import ROLE_NAMES
@@ -110,7 +112,9 @@ def scan(root: Path | str, on_file=None, max_bytes: int = MAX_STORY_BYTES) -> Sc
                 )
             )
         elif kind == "story":
-            _add_story(result, path, text, raw, seen_ids)
+            _add(result, path, text, raw, seen_ids, parse_story, kind)
+        elif kind in PAGE_TYPES:
+            _add(result, path, text, raw, seen_ids, parse_page, kind)
         elif kind in ELEMENT_TYPES:
             result.elements.append(parse_element(text, path))
         elif _named_like_a_story(path):
@@ -131,18 +135,21 @@ def _named_like_a_story(path: Path) -> bool:
     return bool(iso3) and role in ROLE_NAMES
 
 
-def _add_story(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str]) -> None:
+def _add(result: ScanResult, path: Path, text: str, raw: bytes, seen_ids: dict[str, str], parser, kind: str) -> None:
+    """Parse one page into a document, or say by name why it is not one."""
     if path.stem in seen_ids:
         result.problems.append(
-            Skipped(str(path), f"duplicate story id {path.stem} (also {seen_ids[path.stem]}); kept the first")
+            Skipped(str(path), f"duplicate {kind} id {path.stem} (also {seen_ids[path.stem]}); kept the first")
         )
         return
     try:
-        story = parse_story(text, path)
+        document = parser(text, path)
     except ParseError as error:
         result.problems.append(Skipped(str(path), str(error)))
         return
-    seen_ids[story.id] = str(path)
-    result.documents.append(story)
-    result.raw[story.id] = raw
-    result.warnings.extend(Skipped(str(path), warning) for warning in story.warnings)
+    if not document.language:  # a story: its interview's words (pages detect their own)
+        document.language = detect_language(" ".join(p.text for sec in document.sections for p in sec.paragraphs))
+    seen_ids[document.id] = str(path)
+    result.documents.append(document)
+    result.raw[document.id] = raw
+    result.warnings.extend(Skipped(str(path), warning) for warning in document.warnings)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import shutil
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from . import snapshot, state, store, vector_cache
 from .embed import Embedder
 from .errors import DamagedIndexError
 from .onnx_embed import indexing_embedder
-from .passages import Chunking, story_passages
+from .passages import Chunking, document_passages
 from .records import Document, Passage
 from .scan import ScanResult, Skipped, markdown_files, scan
 from .settings import Settings
@@ -41,6 +42,8 @@ COLLECTION_PREFIX = "labstories-"
 @dataclass
 class UpdateReport:
     stories: int = 0
+    #: Documents of every type by type ({"story": 80, "solution": 5998, …}).
+    documents: dict[str, int] = field(default_factory=dict)
     sections: int = 0
     passages: int = 0
     elements: int = 0
@@ -114,7 +117,7 @@ def update(
     for document in scanned.documents:
         own = reusable.get(document.id) if hashes[document.id] == old_hashes.get(document.id) else None
         if own is None:
-            own = story_passages(document, embedder.count_tokens, chunking)
+            own = document_passages(document, embedder.count_tokens, chunking)
         missing = [p for p in own if store.chroma_id(p.id, hashes[document.id]) not in present]
         if missing and document.id not in report.added + report.changed:
             report.repaired.append(document.id)
@@ -209,6 +212,7 @@ def _by_document(passages: list[Passage]) -> dict[str, list[Passage]]:
 def _plan(scanned: ScanResult, hashes: dict[str, str], old_hashes: dict[str, str]) -> UpdateReport:
     report = UpdateReport(
         stories=len(scanned.stories),
+        documents=dict(Counter(d.type for d in scanned.documents)),
         elements=len(scanned.elements),
         problems=scanned.problems,
         warnings=scanned.warnings,

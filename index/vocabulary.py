@@ -50,6 +50,10 @@ KINDS: tuple[FilterKind, ...] = (
     FilterKind("continent", "Continent", "continent", "continent", "document", "continents", ("continents",)),
     FilterKind("role", "Lab role", "lab role", "role", "document", "role", ("roles",)),
     FilterKind("type", "Type", "type", "type", "document", "type", ("types",)),
+    FilterKind("sdgs", "SDG", "SDG", "sdg", "document", "", ("sdg",)),
+    FilterKind("year", "Year", "year", "year", "document", "year", ("years",)),
+    FilterKind("language", "Language", "language", "language", "document", "language", ("languages",)),
+    FilterKind("methods", "Methods", "method", "method", "document", "", ("method",)),
 )
 KIND: dict[str, FilterKind] = {kind.name: kind for kind in KINDS}
 KIND_BY_PARAM: dict[str, FilterKind] = {kind.param: kind for kind in KINDS}
@@ -61,6 +65,26 @@ TAG_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if kind.tag)
 DOCUMENT_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if not kind.tag)
 #: Every filter kind, tags first, then where and who.
 FILTER_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS)
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A type of archive page (its ``[[type:…]]``) and how to name it."""
+
+    name: str
+    label: str  # "Learning plan"
+    plural: str  # "learning plans"
+
+
+DOCUMENT_TYPES: tuple[DocumentType, ...] = (
+    DocumentType("story", "Story", "stories"),
+    DocumentType("solution", "Solution", "solutions"),
+    DocumentType("experiment", "Experiment", "experiments"),
+    DocumentType("learningplan", "Learning plan", "learning plans"),
+    DocumentType("blog", "Blog", "blogs"),
+    DocumentType("publications", "Publication", "publications"),
+)
+DOCUMENT_TYPE: dict[str, DocumentType] = {t.name: t for t in DOCUMENT_TYPES}
 
 
 @dataclass(frozen=True)
@@ -95,6 +119,9 @@ def parse_section_key(key: str) -> tuple[str, int]:
 
 
 __all__ = [
+    "DOCUMENT_TYPE",
+    "DOCUMENT_TYPES",
+    "DocumentType",
     "FILTER_KINDS",
     "KIND",
     "KINDS",

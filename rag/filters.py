@@ -8,11 +8,14 @@ that had matches further down.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from labstories.index.pages import canonical_method, canonical_sdg
 from labstories.index.records import Document, Passage, filter_values
+from labstories.index.text import fold
 from labstories.index.vocabulary import DOCUMENT_KINDS, FILTER_KINDS
 
 from .errors import FilterError
@@ -45,15 +48,59 @@ def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
         known = {value.casefold(): value for value in facets.get(kind, {})}
         canonical = []
         for value in values:
-            match = known.get(value.casefold())
-            if match is None:
+            matches = [
+                known[v.casefold()] for v in _spellings(kind, value, facets.get(kind, {})) if v.casefold() in known
+            ]
+            if not matches:
                 close = difflib.get_close_matches(value, list(facets.get(kind, {})), n=5, cutoff=0.5)
                 raise FilterError(kind, value, close, len(known))
-            canonical.append(match)
+            canonical.extend(matches)
         resolved[kind] = canonical
     result = Filters(**resolved)
     result.resolved_by = facets
     return result
+
+
+#: Language names people type, for the codes documents carry.
+LANGUAGE_NAMES = {
+    "english": "en",
+    "anglais": "en",
+    "ingles": "en",
+    "spanish": "es",
+    "espagnol": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "french": "fr",
+    "francais": "fr",
+    "frances": "fr",
+    "portuguese": "pt",
+    "portugues": "pt",
+    "arabic": "ar",
+    "russian": "ru",
+    "chinese": "zh",
+    "german": "de",
+    "italian": "it",
+    "turkish": "tr",
+}
+_YEARS = re.compile(r"^\s*(\d{4})\s*(?:-|–|—|\.\.|to|a|à)\s*(\d{4})\s*$")
+
+
+def _spellings(kind: str, value: str, known: dict[str, int]) -> list[str]:
+    """What ``value`` can mean for ``kind``: itself, and for some kinds other ways to say it — an SDG by
+    number or name ("10", "sdg 10", "reduced inequality"), a year range ("2020-2022"), a language by
+    name ("Spanish"), a method in any case."""
+    if kind == "sdgs":
+        return [value, canonical_sdg(value) or value]
+    if kind == "year":
+        span = _YEARS.match(value)
+        if span:
+            first, last = sorted(int(y) for y in span.groups())
+            return [year for year in known if year.isdigit() and first <= int(year) <= last]
+    if kind == "language":
+        return [value, LANGUAGE_NAMES.get(fold(value.casefold()).strip(), value)]
+    if kind == "methods":
+        return [value, canonical_method(value)]
+    return [value]
 
 
 def chroma_where(filters: Filters) -> dict | None:

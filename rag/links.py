@@ -24,6 +24,22 @@ def story_link(story: str, start: int | None = None) -> str:
     return "?" + urlencode(params)
 
 
+def document_link(doc: str) -> str:
+    """``?doc=<id>``: the app's view of a whole page with its metadata."""
+    return "?" + urlencode({"doc": doc})
+
+
+def page_url(document, at: int | None = None) -> str | None:
+    """The link that fits a document: a story's audio at second ``at``, a blog's or publication's
+    original page (http(s) only), else the app's own document view."""
+    if document.type == "story":
+        return audio_at(document.links.get("audio"), at or 0)
+    source = document.links.get("source")
+    if document.type in ("blog", "publications") and is_web_url(source):
+        return source
+    return document_link(document.id)
+
+
 def answer_link(query: str, filters: Filters | None = None) -> str:
     """``?q=…&principle=Trust&country=Peru``: opening it reruns the same search."""
     params: list[tuple[str, str]] = [("q", query)] if query else []
@@ -53,4 +69,13 @@ def filters_from_params(params: dict[str, list[str]]) -> Filters:
     return Filters(**{KIND_BY_PARAM[name].name: values for name, values in params.items() if name in KIND_BY_PARAM})
 
 
-__all__ = ["absolute", "answer_link", "audio_at", "base_url", "filters_from_params", "story_link"]
+__all__ = [
+    "absolute",
+    "answer_link",
+    "audio_at",
+    "base_url",
+    "document_link",
+    "filters_from_params",
+    "page_url",
+    "story_link",
+]

@@ -152,7 +152,17 @@ class Hit:
     #: The best dense cosine of the passage's section (None when only the keyword side found it):
     #: an absolute measure of how well it matches, unlike the per-query standardised ``score``.
     cosine: float | None = None
+    #: The page's file stem (``story`` holds the same id, for the story-shaped consumers).
+    doc: str = ""
+    #: The page's type: story, solution, learningplan, experiment, blog, publications.
+    type: str = "story"
+    year: int | None = None
+    language: str = ""
+    #: The link that fits the type: a story's audio at the second, a blog's or publication's own
+    #: page, and for solutions, learning plans and experiments the app's document view.
+    url: str | None = None
 
     def __post_init__(self):
         if self.at is None:
             self.at = self.start
+        self.doc = self.doc or self.story

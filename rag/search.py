@@ -279,19 +279,21 @@ class StoryIndex:
         return [(int(positions[i]), float(scores[i])) for i in keep]
 
     def _hit(self, passage: Passage, score: float, stems: set[str], cosine: float | None = None) -> Hit:
-        story = self.state.stories[passage.doc]
-        section = next(s for s in story.sections if s.start == passage.section_start)
-        at, interpolated = moment(passage, self.speaking_rate.median)
-        if section.end is not None and at >= section.end:  # inline times out of order: stay in the section
+        document = self.state.documents[passage.doc]
+        section = next(s for s in document.sections if s.start == passage.section_start)
+        is_story = isinstance(document, Story)
+        at, interpolated = moment(passage, self.speaking_rate.median) if is_story else (passage.start, False)
+        if is_story and section.end is not None and at >= section.end:  # inline times out of order: stay inside
             at = max(passage.start, section.end - 1)
             interpolated = at > passage.start
+        audio = document.links.get("audio")
         return Hit(
-            story=story.id,
-            title=story.title,
-            role=story.role,
-            country=story.country,
-            continent=story.continent,
-            section=section_key(story.id, section.start),
+            story=document.id,
+            title=document.title,
+            role=getattr(document, "role", ""),
+            country=document.countries[0] if document.countries else "",
+            continent=document.continents[0] if document.continents else "",
+            section=section_key(document.id, section.start),
             start=passage.start,
             end=section.end,
             heading=section.heading,
@@ -299,12 +301,17 @@ class StoryIndex:
             snippet=snippet(passage.text, stems),
             tags=passage.tags,
             score=round(score, 6),
-            audio_url=story.audio_url,
-            audio_at=links.audio_at(story.audio_url, at),
-            link=links.story_link(story.id, at),
+            audio_url=audio,
+            audio_at=links.audio_at(audio, at),
+            link=links.story_link(document.id, at) if is_story else links.document_link(document.id),
             at=at,
             interpolated=interpolated,
             cosine=None if cosine is None else round(cosine, 6),
+            doc=document.id,
+            type=document.type,
+            year=document.year,
+            language=document.language,
+            url=links.page_url(document, at),
         )
 
 

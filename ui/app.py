@@ -307,7 +307,9 @@ class ChatApp:
     @_one_index
     def narrow(self, key: str, history, conversation=None, session=None):
         """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
-        request = parse_params(parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories)
+        request = parse_params(
+            parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories, self.index.state.documents
+        )
         conv = self._resume(_conv(session), conversation)
         if not request.query:
             return (_history(history), *_state(Filters.from_dict(conv.filters), conv), conv.link())
@@ -337,7 +339,7 @@ class ChatApp:
         )
 
     def _open(self, pairs, base: str = "", notes: list[str] = ()):
-        request = parse_params(pairs, self.index.facets, self.index.state.stories)
+        request = parse_params(pairs, self.index.facets, self.index.state.stories, self.index.state.documents)
         request.notes[:0] = notes
         history: list[dict] = []
         if request.notes:
@@ -350,29 +352,37 @@ class ChatApp:
                 *_state(request.filters, Conversation(base=base)),
                 links.answer_link("", request.filters) if request.filters else "",
             ]
+        view = self._view(request)
+        if view is not None:
+            rest[-1] = view[1]
+            return (history, *rest, view[0], gr.update(visible=True), gr.update(visible=False))
+        return (history, *rest, "", gr.update(visible=False), gr.update(visible=True))
+
+    def _view(self, request) -> tuple[str, str] | None:
+        """(HTML, address) of the story or document a link names, or None when it names neither."""
         if request.story:
             story = self.index.story(request.story)
-            rest[-1] = links.story_link(story.id, request.t)
-            return (
-                history,
-                *rest,
-                render.story_html(story, request.t),
-                gr.update(visible=True),
-                gr.update(visible=False),
-            )
-        return (history, *rest, "", gr.update(visible=False), gr.update(visible=True))
+            return render.story_html(story, request.t), links.story_link(story.id, request.t)
+        if request.doc:
+            document = self.index.state.documents[request.doc]
+            if document.type == "story":
+                return render.story_html(document, request.t), links.story_link(document.id, request.t)
+            return render.document_html(document), links.document_link(document.id)
+        return None
 
     @_one_index
     def open_story(self, key: str):
-        """A story link clicked in an answer: show the story in the app."""
+        """A story or document link clicked in an answer: show it whole in the app."""
         request = parse_params(
-            parse_qsl(cut_link(_key(key)).text.lstrip("?")), self.index.facets, self.index.state.stories
+            parse_qsl(cut_link(_key(key)).text.lstrip("?")),
+            self.index.facets,
+            self.index.state.stories,
+            self.index.state.documents,
         )
-        if not request.story:
+        view = self._view(request)
+        if view is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
-        story = self.index.story(request.story)
-        link = links.story_link(story.id, request.t)
-        return render.story_html(story, request.t), gr.update(visible=True), gr.update(visible=False), link
+        return view[0], gr.update(visible=True), gr.update(visible=False), view[1]
 
     @_one_index
     def link_for(self, filters=None, conversation=None, session=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from labstories.index.vocabulary import KIND
+from labstories.index.vocabulary import DOCUMENT_TYPE, DOCUMENT_TYPES, KIND
 from labstories.rag.answer import Answer, StoryGroup, group_by_story
 from labstories.rag.records import Filters, Hit
 
@@ -18,8 +18,13 @@ class UsageError(ValueError):
 
 
 def print_update(report, settings) -> None:
+    others = {kind: n for kind, n in report.documents.items() if kind != "story"}
+    what = plural(report.stories, "story", "stories")
+    if others:
+        parts = [plural(report.documents.get(t.name, 0), t.label.lower(), t.plural) for t in DOCUMENT_TYPES]
+        what = f"{plural(sum(report.documents.values()), 'document')} ({', '.join(parts)})"
     print(
-        f"Indexed {plural(report.stories, 'story', 'stories')} ({plural(report.sections, 'section')}, "
+        f"Indexed {what} ({plural(report.sections, 'section')}, "
         f"{plural(report.passages, 'passage')}) and {plural(report.elements, 'glossary entry', 'glossary entries')} "
         f"in {report.seconds:.1f} s → {settings.chroma_url or settings.data_dir}"
     )
@@ -86,12 +91,29 @@ def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
     if not hits:
         print(f"No passages match {query!r}{scope}." + (" Try removing a filter." if filters else ""))
         return
-    stories = len({h.story for h in hits})
-    print(f"{plural(len(hits), 'passage')} from {plural(stories, 'story', 'stories')} for {query!r}{scope}\n")
+    print(f"{plural(len(hits), 'passage')} from {documents_line(hits)} for {query!r}{scope}\n")
     for rank, hit in enumerate(hits, start=1):
         print(f"{rank}. {hit.title}")
-        print(f"   {hit.role} · {place(hit.country, hit.continent)} · ▶ {markdown.moment_label(hit)}   [{hit.section}]")
+        if hit.type == "story":
+            moment = f"▶ {markdown.moment_label(hit)}"
+            print(f"   {hit.role} · {place(hit.country, hit.continent)} · {moment}   [{hit.section}]")
+        else:
+            facts = [DOCUMENT_TYPE[hit.type].label, place(hit.country, hit.continent), str(hit.year or "")]
+            print(f"   {' · '.join(f for f in facts if f)}   [{hit.doc}]")
         _print_moment(hit, width, "   ")
+
+
+def documents_line(hits: list[Hit]) -> str:
+    """``3 stories`` or, when other types are among them, ``5 documents (3 stories, 2 solutions)``."""
+    by_type: dict[str, set[str]] = {}
+    for hit in hits:
+        by_type.setdefault(hit.type, set()).add(hit.doc)
+    if set(by_type) <= {"story"}:
+        return plural(len(by_type.get("story", ())), "story", "stories")
+    parts = [
+        plural(len(ids), kind.label.lower(), kind.plural) for kind in DOCUMENT_TYPES if (ids := by_type.get(kind.name))
+    ]
+    return f"{plural(sum(map(len, by_type.values())), 'document')} ({', '.join(parts)})"
 
 
 def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
@@ -136,12 +158,16 @@ def _width() -> int:
 
 def _print_moment(hit: Hit, width: int, indent: str) -> None:
     if hit.heading:
-        print(textwrap.fill("Q: " + hit.heading, width, initial_indent=indent, subsequent_indent=indent + "   "))
+        label = hit.heading if hit.type in ("blog", "publications") else "Q: " + hit.heading
+        print(textwrap.fill(label, width, initial_indent=indent, subsequent_indent=indent + "   "))
     print(textwrap.fill(hit.snippet, width, initial_indent=indent, subsequent_indent=indent))
     tags = " · ".join(f"{kind}: {', '.join(values)}" for kind, values in hit.tags.items() if values)
     if tags:
         print(textwrap.fill(tags, width, initial_indent=indent, subsequent_indent=indent))
-    print(f"{indent}audio: {hit.audio_at or '(no audio for this story)'}")
+    if hit.type == "story":
+        print(f"{indent}audio: {hit.audio_at or '(no audio for this story)'}")
+    elif hit.url and hit.url != hit.link:
+        print(f"{indent}page:  {hit.url}")
     print(f"{indent}open:  {hit.link}\n")
 
 

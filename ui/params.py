@@ -26,7 +26,9 @@ MAX_VALUE_LENGTH = 200  # no filter value is longer; longer ones are not looked 
 MAX_T = 24 * 3600
 _SECONDS = re.compile(r"^[0-9]{1,6}$")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 _STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-KNOWN = ("q", "story", "t", *KIND_BY_PARAM)
+KNOWN = ("q", "story", "doc", "t", *KIND_BY_PARAM)
+#: A page's file stem, as the archive names them (letters of any script, digits, _ . -).
+_DOC_ID = re.compile(r"^[\w.-]{1,200}$")
 
 
 @dataclass
@@ -36,12 +38,17 @@ class PageRequest:
     query: str = ""
     filters: Filters = field(default_factory=Filters)
     story: str | None = None
+    #: Any document of the archive, shown whole with its metadata (``?doc=``).
+    doc: str | None = None
     t: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
-def parse_params(pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]], stories) -> PageRequest:
-    """``[("q", "trust"), ("principle", "Trust")]`` → PageRequest; ``stories`` supports ``in``."""
+def parse_params(
+    pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]], stories, documents=None
+) -> PageRequest:
+    """``[("q", "trust"), ("principle", "Trust")]`` → PageRequest; ``stories`` (the ids ``?story=`` may
+    name) and ``documents`` (those ``?doc=`` may name; default: the stories) support ``in``."""
     request = PageRequest()
     pairs = list(pairs)
     if len(pairs) > MAX_PARAMS:
@@ -59,6 +66,7 @@ def parse_params(pairs: list[tuple[str, str]], facets: dict[str, dict[str, int]]
     request.query = _query(grouped.get("q", []), request.notes)
     request.filters = _filters(grouped, facets, request.notes)
     request.story = _story(grouped.get("story", []), stories, request.notes)
+    request.doc = _document(grouped.get("doc", []), stories if documents is None else documents, request.notes)
     request.t = _time(grouped.get("t", []), request.notes)
     return request
 
@@ -115,6 +123,16 @@ def _story(values: list[str], stories, notes: list[str]) -> str | None:
         notes.append(f"There is no story {_quote(story)} in this archive; ask a question to find one.")
         return None
     return story
+
+
+def _document(values: list[str], documents, notes: list[str]) -> str | None:
+    if not values or not values[0].strip():
+        return None
+    doc = values[0].strip()
+    if not _DOC_ID.match(doc) or doc not in documents:
+        notes.append(f"There is no document {_quote(doc)} in this archive; ask a question to find one.")
+        return None
+    return doc
 
 
 def _time(values: list[str], notes: list[str]) -> int | None:

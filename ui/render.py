@@ -24,9 +24,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from labstories.index.records import Element, Section, Story
+from labstories.index.records import Document, Element, Section, Story
 from labstories.index.text import is_web_url
-from labstories.index.vocabulary import KIND, TAG_KINDS
+from labstories.index.vocabulary import DOCUMENT_TYPE, KIND, TAG_KINDS
 from labstories.rag import links
 from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
@@ -165,6 +165,43 @@ def current_section(story: Story, t: int | None) -> Section | None:
     return before[-1] if before else story.sections[0]
 
 
+def document_html(document: Document) -> str:
+    """A whole page of any type but story: its metadata, then its sections with their headings."""
+    return ENV.get_template("document.html").render(document=document)
+
+
+def type_label(type_: str) -> str:
+    return DOCUMENT_TYPE[type_].label if type_ in DOCUMENT_TYPE else type_
+
+
+def facts(document: Document) -> str:
+    """``Peru, Chile · South America · 2022 · es``: where, when and in which language."""
+    parts = [
+        ", ".join(document.countries[:4]),
+        ", ".join(document.continents),
+        str(document.year or ""),
+        document.language,
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+#: Metadata shown on a document's page, in this order (the rest stays searchable as filters).
+SHOWN_METADATA = (
+    ("sdgs", "SDGs"),
+    ("methods", "Methods"),
+    ("thematic_areas", "Themes"),
+    ("experiment_status", "Status"),
+    ("experiment_type", "Experiment type"),
+)
+
+
+def metadata(document: Document) -> list[tuple[str, list[str]]]:
+    return [(label, document.metadata[key]) for key, label in SHOWN_METADATA if document.metadata.get(key)]
+
+
+ENV.globals.update(type_label=type_label, facts=facts, metadata=metadata, document_link=links.document_link)
+
+
 def glossary_html(kind: str, value: str, element: Element | None) -> str:
     return ENV.get_template("glossary.html").render(kind=kind, value=value, element=element)
 
@@ -175,6 +212,7 @@ __all__ = [
     "chips_html",
     "current_section",
     "describe_filters",
+    "document_html",
     "esc",
     "glossary_html",
     "highlight",
