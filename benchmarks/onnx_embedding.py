@@ -41,7 +41,7 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from labstories.index import Settings, scan, story_passages, update  # noqa: E402
+from labstories.index import Settings, document_passages, scan, update  # noqa: E402
 from labstories.index.embed import Embedder  # noqa: E402
 from labstories.index.onnx_embed import OnnxEmbedder, export, quantize  # noqa: E402
 from labstories.index.vector_cache import VectorCache  # noqa: E402
@@ -78,7 +78,7 @@ class Backend:
 
 def corpus_texts(corpus: Path, embedder: Embedder) -> list[str]:
     """What the indexer embeds: every passage's context-prefixed text, sorted by length as it batches them."""
-    texts = [p.embed_text for story in scan(corpus).stories for p in story_passages(story, embedder.count_tokens)]
+    texts = [p.embed_text for story in scan(corpus).stories for p in document_passages(story, embedder.count_tokens)]
     return sorted(set(texts), key=len)
 
 

@@ -4,7 +4,7 @@ from .elements import parse_element
 from .embed import Embedder
 from .errors import CorpusError, DamagedIndexError, LabstoriesError, NoIndexError, SettingsError, StoreError
 from .parse import ParseError, parse_story
-from .passages import Chunking, document_passages, story_passages
+from .passages import Chunking, document_passages
 from .records import TAG_KINDS, Element, Paragraph, Passage, Section, Story
 from .scan import ScanResult, scan
 from .settings import SETTINGS, Settings
@@ -39,6 +39,5 @@ __all__ = [
     "parse_story",
     "scan",
     "document_passages",
-    "story_passages",
     "update",
 ]

@@ -128,10 +128,6 @@ def _fit(units: list[tuple[int, str, bool]], count_tokens: TokenCounter, limit: 
     return fitted
 
 
-#: The story windowing under its first name.
-story_passages = document_passages
-
-
 def section_passages(
     story: Document, section: Section, count_tokens: TokenCounter, chunking: Chunking
 ) -> list[Passage]:

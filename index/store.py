@@ -9,6 +9,9 @@ are omitted because Chroma rejects them.
 from __future__ import annotations
 
 import math
+import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -191,10 +194,38 @@ def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -
         if missing:
             raise DamagedIndexError(where, f"{len(missing)} of {len(expected)} vectors are missing")
         _self_query(collection, sorted(expected or stored), where, sample)
+        check_write_log(Path(where) / "chroma.sqlite3")
     except DamagedIndexError:
         raise
     except Exception as error:  # chromadb's own errors on broken segment files
         raise DamagedIndexError(where, f"Chroma fails on it: {type(error).__name__}: {str(error)[:120]}") from None
+
+
+#: Fields of a write-log record as Chroma writes them: its collection's topic and its time.
+_TOPIC = re.compile(r"^persistent://[\w.-]+/[\w.-]+/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_CREATED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")
+
+
+def check_write_log(sqlite: Path) -> None:
+    """Raise :class:`DamagedIndexError` when a record of local Chroma's write log is damaged.
+
+    Chroma replays the records of its ``embeddings_queue`` table that its vector
+    files do not hold yet. A record whose collection topic or time has flipped
+    bytes passes sqlite's own checks and Chroma's counts, is then skipped by
+    Chroma, and queries fail with "Error finding id" (seen when a corruption
+    landed in the middle of ``chroma.sqlite3``). Both fields are Chroma's own and
+    have a fixed shape, so they are checked here. A server's log is the server's.
+    """
+    if not sqlite.is_file():
+        return
+    try:
+        with closing(sqlite3.connect(f"file:{sqlite}?mode=ro", uri=True)) as db:
+            for topic, created in db.execute("SELECT topic, created_at FROM embeddings_queue"):
+                if not _TOPIC.match(str(topic)) or not _CREATED.match(str(created)):
+                    raise DamagedIndexError(sqlite, "a record of Chroma's write log is damaged")
+    except sqlite3.Error as error:  # no such table (another Chroma version), or unreadable: counts and queries decide
+        if "no such table" not in str(error):
+            raise DamagedIndexError(sqlite, f"unreadable: {error}") from None
 
 
 def _self_query(collection, ids: list[str], where: str, sample: int) -> None:

@@ -1,4 +1,4 @@
-"""The program's vocabulary, declared once: filter kinds, lab roles, what a word is.
+"""The program's vocabulary, declared once: filter kinds, document types, lab roles, section keys.
 
 Records, the store, links, the CLI, the app and the chat grammar all read
 these tables, so a new filter kind or role spelling is one line here rather

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from labstories.index.vocabulary import DOCUMENT_TYPES
+
 from . import links
 from .filters import Relaxation
 from .records import Filters, Hit
@@ -83,6 +85,26 @@ class Answer:
     about: list[Narrowing] = field(default_factory=list)
     #: Every passage found, in ranking order (the page shows some of them, grouped).
     hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def by_type(self) -> list[Narrowing]:
+        """Documents found per type, each narrowing the answer to that type in one click; empty when
+        the answer holds only one type."""
+        found: dict[str, set[str]] = {}
+        for hit in self.hits:
+            found.setdefault(hit.type, set()).add(hit.doc)
+        if len(found) < 2:
+            return []
+        return [
+            Narrowing(
+                "type",
+                kind.name,
+                len(found[kind.name]),
+                links.answer_link(self.query, self.filters.replace("type", [kind.name])),
+            )
+            for kind in DOCUMENT_TYPES
+            if kind.name in found
+        ]
 
     @property
     def last(self) -> int:

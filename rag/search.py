@@ -176,6 +176,7 @@ class StoryIndex:
         manifest = self.state.manifest
         return {
             "stories": len(self.state.stories),
+            "documents": self.facets.get("type", {}),
             "sections": len(sections),
             "empty_sections": sum(1 for s in sections if not s.paragraphs),
             "passages": len(self.state.passages),

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from labstories.index.parse import ParseError, parse_story
-from labstories.index.passages import story_passages
+from labstories.index.passages import document_passages
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "stories"
 FIXTURES = DATA / "mini" / "stories"
@@ -136,5 +136,5 @@ def test_damaged_stories_parse_without_losing_words_or_leaking_markers(story, mu
         return
     missing = body_words(text) - output_words(parsed) - {"type", "story"}
     assert not missing, sorted(missing)[:20]
-    for passage in story_passages(parsed, _word_count):
+    for passage in document_passages(parsed, _word_count):
         assert not _MARKERS.search(passage.text), passage.text[:200]

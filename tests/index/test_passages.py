@@ -9,9 +9,9 @@ import random
 import pytest
 from conftest import DATA
 
-from labstories.index import Chunking, parse_story, story_passages
+from labstories.index import Chunking, document_passages, parse_story
 from labstories.index.passages import _windows, section_passages
-from labstories.index.records import Paragraph, Section, Story
+from labstories.index.records import Document, Paragraph, Section, Story
 from labstories.index.text import split_sentences
 
 STORIES = DATA / "mini" / "stories"
@@ -71,18 +71,18 @@ def test_every_window_adds_a_new_sentence():
         assert last > previous_last, windows
 
 
-# -- story_passages --------------------------------------------------------------
+# -- document_passages --------------------------------------------------------------
 
 
 def test_empty_sections_give_no_passages(embedder):
     pre = story("Experimenters_PRE")
-    passages = story_passages(pre, embedder.count_tokens)
+    passages = document_passages(pre, embedder.count_tokens)
     assert [p.id for p in passages] == ["Experimenters_PRE@0#0", "Experimenters_PRE@11#0", "Experimenters_PRE@95#0"]
 
 
 def test_passage_fields_context_and_tags(embedder):
     ssd = story("Experimenters_SSD")
-    passages = story_passages(ssd, embedder.count_tokens)
+    passages = document_passages(ssd, embedder.count_tokens)
     second = passages[1]
     assert (second.id, second.doc, second.section_start, second.start, second.window) == (
         "Experimenters_SSD@33#0",
@@ -101,14 +101,14 @@ def test_passage_fields_context_and_tags(embedder):
 
 
 def test_context_prefix_without_continent_or_heading(embedder):
-    [noa] = story_passages(story("Experimenter_NOA"), embedder.count_tokens)
+    [noa] = document_passages(story("Experimenter_NOA"), embedder.count_tokens)
     assert noa.embed_text.startswith("Reducing Plastic Bags in Eswatini (Eswatini). Q: What was your experiment?\n")
-    [opening, _] = story_passages(story("SolutionMappers_TGO"), embedder.count_tokens)
+    [opening, _] = document_passages(story("SolutionMappers_TGO"), embedder.count_tokens)
     assert opening.embed_text.startswith("Digitalising Birth Registry in Togo (Togo, Africa).\nOK, So my name is Yem")
 
 
 def test_inline_time_gives_the_passage_its_finer_start(embedder):
-    first, second = story_passages(story("SolutionMappers_STR"), embedder.count_tokens)
+    first, second = document_passages(story("SolutionMappers_STR"), embedder.count_tokens)
     assert (first.section_start, first.start) == (430, 447)
     assert (second.section_start, second.start) == (478, 478)
 
@@ -117,7 +117,7 @@ def test_long_section_is_split_into_windows_that_keep_the_section_start(embedder
     lng = story("Experimenters_LNG")
     long_section = lng.sections[1]
     assert embedder.count_tokens([long_section.text])[0] > 2 * MODEL_LIMIT
-    passages = [p for p in story_passages(lng, embedder.count_tokens) if p.section_start == 60]
+    passages = [p for p in document_passages(lng, embedder.count_tokens) if p.section_start == 60]
     assert len(passages) >= 4
     assert [p.window for p in passages] == list(range(len(passages)))
     assert [p.id for p in passages] == [f"Experimenters_LNG@60#{i}" for i in range(len(passages))]
@@ -136,7 +136,7 @@ def test_long_section_is_split_into_windows_that_keep_the_section_start(embedder
 def test_every_passage_fits_the_model(embedder, window, overlap):
     chunking = Chunking(window_tokens=window, overlap_tokens=overlap)
     for path in sorted(STORIES.glob("*.md")):
-        passages = story_passages(parse_story(path.read_text("utf-8"), path), embedder.count_tokens, chunking)
+        passages = document_passages(parse_story(path.read_text("utf-8"), path), embedder.count_tokens, chunking)
         counts = embedder.count_tokens([p.embed_text for p in passages])
         assert all(n + 2 <= MODEL_LIMIT for n in counts), (path.name, max(counts))
         assert len({p.id for p in passages}) == len(passages)
@@ -146,7 +146,7 @@ def test_run_on_sentence_longer_than_a_window_is_cut(embedder):
     words = " ".join(f"word{i}" for i in range(400))
     page = f"[[type:story]]\n\n# T\n\n### [[0:10]] Q?\n\n{words}\n"
     parsed = parse_story(page, "Experimenters_RUN.md")
-    passages = story_passages(parsed, embedder.count_tokens)
+    passages = document_passages(parsed, embedder.count_tokens)
     assert len(passages) > 1
     assert all(n + 2 <= MODEL_LIMIT for n in embedder.count_tokens([p.embed_text for p in passages]))
     assert " ".join(p.text for p in passages).split()[:3] == ["word0", "word1", "word2"]
@@ -193,3 +193,35 @@ def test_passages_record_their_words_from_the_last_known_time():
         ("Charlie", 60, 40, 60, 120),
         ("Delta", 120, 0, 20, 160),
     ]
+
+
+# -- page_passages: the other page types ------------------------------------------------------
+def _learning_plan() -> Document:
+    answers = [f"Answer {n} names partner number {n} and what the lab did with them." for n in range(30)]
+    sections = [
+        Section(n, None, f"Prompt {n}: who did you work with?", [Paragraph(text)]) for n, text in enumerate(answers)
+    ]
+    sections.insert(3, Section(99, None, "An unanswered prompt", []))
+    return Document(
+        id="plan",
+        type="learningplan",
+        title="A plan",
+        countries=["Peru"],
+        continents=["South America"],
+        sections=sections,
+    )
+
+
+def test_page_windows_run_across_answers_and_read_each_after_its_prompt(embedder):
+    plan = _learning_plan()
+    passages = document_passages(plan, embedder.count_tokens)
+    assert 1 < len(passages) < len(plan.sections) / 2  # short answers share windows
+    assert all(p.embed_text.startswith("A plan (Peru, South America).\n") for p in passages)
+    assert "Q: Prompt 0: who did you work with? Answer 0" in passages[0].embed_text
+    assert all("Prompt" not in p.text and "Prompt" not in p.keyword_text for p in passages)  # context, not content
+    assert all("unanswered" not in p.embed_text for p in passages)
+    covered = " ".join(p.text for p in passages)
+    assert all(f"Answer {n} names" in covered for n in range(30))  # nothing lost
+    assert all(max(embedder.count_tokens([p.embed_text])) <= 256 for p in passages)
+    assert len({p.id for p in passages}) == len(passages)
+    assert {p.section_start for p in passages} <= {s.start for s in plan.sections}

@@ -12,7 +12,7 @@ import shutil
 import numpy as np
 import pytest
 
-from labstories.index import Settings, scan, story_passages, update
+from labstories.index import Settings, document_passages, scan, update
 from labstories.index.snapshot import ARCHIVE, source
 from labstories.index.vector_cache import VectorCache, bundled, cache_key
 from labstories.rag import StoryIndex
@@ -23,7 +23,7 @@ SAMPLE = 64
 
 @pytest.fixture(scope="module")
 def snapshot_passages(embedder):
-    return [p for story in scan(ARCHIVE).stories for p in story_passages(story, embedder.count_tokens)]
+    return [p for story in scan(ARCHIVE).stories for p in document_passages(story, embedder.count_tokens)]
 
 
 def test_every_snapshot_passage_has_a_cache_entry(snapshot_passages, embedder):

@@ -265,6 +265,7 @@ def test_stats_command(capsys, mini_dir, mini_settings, use_session_model):
     assert stats["empty_sections"] == 3  # BLD@688, LNG@540, PRE@90
     assert stats["stories_without_audio"] == ["Experimenter_NOA", "Experimenters_JSX"]
     assert stats["glossary_entries"] == 4
+    assert stats["documents"] == {"story": 16}
     code, out, _ = run(capsys, "stats", "--data-dir", mini_dir)
     assert code == 0 and "stories_without_audio" not in out and "stories without audio" in out
 
