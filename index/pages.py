@@ -728,28 +728,7 @@ def _form_sections(parts, title: str) -> tuple[str, list[Section]]:
 
 # --------------------------------------------------------------------------- web pages
 
-#: A page title, or the first line of a page, that is only the site's "skip" link or "home".
-_NAV_TITLES = frozenset(
-    s.lower()
-    for s in (
-        "Skip to main content",
-        "Aller au contenu principal",
-        "Pasar al contenido principal",
-        "Saltar al contenido principal",
-        "Ir al contenido principal",
-        "Pular para o conteúdo principal",
-        "Saltar para o conteúdo principal",
-        "Ana içeriğe geç",
-        "Перейти к основному содержанию",
-        "تجاوز إلى المحتوى الرئيسي",
-        "Home",
-        "Accueil",
-        "Inicio",
-        "Início",
-        "Anasayfa",
-        "الرئيسية",
-    )
-)
+#: The site's "skip to content" link, the first line of a scraped page.
 _SKIP_LINES = frozenset(
     s.lower()
     for s in (
@@ -764,6 +743,10 @@ _SKIP_LINES = frozenset(
         "Перейти к основному содержанию",
         "تجاوز إلى المحتوى الرئيسي",
     )
+)
+#: A page title that is only the site's "skip" link or "home".
+_NAV_TITLES = _SKIP_LINES | frozenset(
+    s.lower() for s in ("Home", "Accueil", "Inicio", "Início", "Anasayfa", "الرئيسية")
 )
 _HOME_LINES = frozenset(
     s.lower()

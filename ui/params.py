@@ -116,23 +116,22 @@ def clean_filters(values: dict[str, list[str] | None], facets, notes: list[str])
 
 
 def _story(values: list[str], stories, notes: list[str]) -> str | None:
-    if not values or not values[0].strip():
-        return None
-    story = values[0].strip()
-    if not _STORY_ID.match(story) or story not in stories:
-        notes.append(f"There is no story {_quote(story)} in this archive; ask a question to find one.")
-        return None
-    return story
+    return _page(values, stories, _STORY_ID, "story", notes)
 
 
 def _document(values: list[str], documents, notes: list[str]) -> str | None:
+    return _page(values, documents, _DOC_ID, "document", notes)
+
+
+def _page(values: list[str], known, shape: re.Pattern, what: str, notes: list[str]) -> str | None:
+    """The id a link names when it has ``shape`` and is ``known``; otherwise None and a note."""
     if not values or not values[0].strip():
         return None
-    doc = values[0].strip()
-    if not _DOC_ID.match(doc) or doc not in documents:
-        notes.append(f"There is no document {_quote(doc)} in this archive; ask a question to find one.")
+    page = values[0].strip()
+    if not shape.match(page) or page not in known:
+        notes.append(f"There is no {what} {_quote(page)} in this archive; ask a question to find one.")
         return None
-    return doc
+    return page
 
 
 def _time(values: list[str], notes: list[str]) -> int | None:
