@@ -31,16 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from .embed import MAX_TOKENS, Embedder
+from .settings import cache_dir
 
 log = logging.getLogger(__name__)
 
 BACKEND = "onnx-int8"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-def cache_dir() -> Path:
-    """Where exported models live: ``$LABSTORIES_CACHE`` or ``~/.cache/labstories``; one export serves every index."""
-    return Path(os.environ.get("LABSTORIES_CACHE") or Path.home() / ".cache" / "labstories").expanduser()
 
 
 def export(embedder: Embedder, out: Path) -> Path:

@@ -23,6 +23,12 @@ from .errors import SettingsError
 ALL = ("index", "search", "facets", "stats", "eval", "serve")
 
 
+def cache_dir() -> Path:
+    """Where work worth keeping between indexes lives (model exports, vectors):
+    ``$LABSTORIES_CACHE`` or ``~/.cache/labstories``."""
+    return Path(os.environ.get("LABSTORIES_CACHE") or Path.home() / ".cache" / "labstories").expanduser()
+
+
 def _setting(
     default: Any,
     env: str,
@@ -130,6 +136,13 @@ class Settings:
         commands=("index", "serve"),
         check=_at_least(1),
     )
+    vector_cache: str = _setting(
+        "",
+        "LABSTORIES_VECTOR_CACHE",
+        "Folder where embedded vectors are kept by text, so a rebuild or an interrupted run never embeds "
+        "the same text twice (default: vectors/ in LABSTORIES_CACHE, else ~/.cache/labstories); off keeps none.",
+        commands=("index", "serve"),
+    )
     public_url: str = _setting(
         "",
         "LABSTORIES_PUBLIC_URL",
@@ -137,6 +150,11 @@ class Settings:
         commands=("search", "serve"),
         check=_http_url,
     )
+
+    def vector_cache_folder(self) -> Path | None:
+        if self.vector_cache.strip().lower() == "off":
+            return None
+        return Path(self.vector_cache).expanduser() if self.vector_cache else cache_dir() / "vectors"
 
     @classmethod
     def load(cls, **overrides) -> Settings:
@@ -227,4 +245,4 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
-__all__ = ["ALL", "SETTINGS", "SPEC", "Setting", "Settings", "SettingsError", "settings_table"]
+__all__ = ["ALL", "cache_dir", "SETTINGS", "SPEC", "Setting", "Settings", "SettingsError", "settings_table"]

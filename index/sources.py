@@ -48,6 +48,13 @@ class LocalSource:
     def passages(self, manifest: Manifest) -> list[Passage]:
         return state.load_passages(self.data_dir, manifest)
 
+    def records(self, manifest: Manifest) -> tuple[dict[str, Document], dict[str, Element]]:
+        return state.load_records(self.data_dir, manifest)
+
+    def verify(self, manifest: Manifest) -> None:
+        """Raise :class:`DamagedIndexError` when a file of the live build is missing or changed."""
+        state.verify(state.build_dir(self.data_dir, manifest.build), manifest.files)
+
     def vectors_at(self) -> str:
         return str(self.data_dir / "chroma")
 
@@ -115,6 +122,15 @@ class ServerSource:
 
     def passages(self, manifest: Manifest) -> list[Passage]:
         return self._passages(manifest, state.documents_from_json(self._json(manifest.build, "documents")))
+
+    def records(self, manifest: Manifest) -> tuple[dict[str, Document], dict[str, Element]]:
+        return (
+            state.documents_from_json(self._json(manifest.build, "documents")),
+            state.glossary_from_json(self._json(manifest.build, "glossary")),
+        )
+
+    def verify(self, manifest: Manifest) -> None:
+        """The server's records are checked as they are read (:meth:`records`); the keyword cache rebuilds itself."""
 
     def vectors_at(self) -> str:
         return f"the Chroma server at {self.settings.chroma_url}"

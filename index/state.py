@@ -189,6 +189,20 @@ def load_passages(data_dir: Path, manifest: Manifest) -> list[Passage]:
     return passages_from_json(_read_json(path))
 
 
+def load_records(data_dir: Path, manifest: Manifest) -> tuple[dict[str, Document], dict[str, Element]]:
+    """The build's documents and glossary, checked against the manifest (raises when damaged)."""
+    folder = build_dir(data_dir, manifest.build)
+    raw = []
+    for name in ("documents.json", "glossary.json"):
+        path = folder / name
+        if not path.is_file():
+            raise DamagedIndexError(path, "missing")
+        if name in manifest.files and sha256(path) != manifest.files[name]:
+            raise DamagedIndexError(path, "checksum mismatch: truncated or changed since it was built")
+        raw.append(_read_json(path))
+    return documents_from_json(raw[0]), glossary_from_json(raw[1])
+
+
 def load_state(data_dir: Path) -> IndexState:
     data_dir = Path(data_dir)
     manifest = read_manifest(data_dir)

@@ -27,14 +27,14 @@ from tqdm.auto import tqdm
 
 from . import snapshot, state, store, vector_cache
 from .embed import Embedder
-from .errors import DamagedIndexError
+from .errors import CorpusError, DamagedIndexError
 from .onnx_embed import indexing_embedder
 from .passages import Chunking, document_passages
 from .records import Document, Passage
 from .scan import ScanResult, Skipped, markdown_files, scan
 from .settings import Settings
 from .sources import open_source
-from .vector_cache import VectorCache
+from .vector_cache import DiskCache, VectorCache
 
 COLLECTION_PREFIX = "labstories-"
 
@@ -56,16 +56,14 @@ class UpdateReport:
     embedded: int = 0
     #: Passages stored with a vector found in the cache instead of embedded.
     cached: int = 0
+    #: Documents taken unparsed from the previous index (their files' bytes did not change).
+    reused: int = 0
     #: Which corpus this is: the bundled snapshot's label or a resolved path.
     corpus: str = ""
     problems: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
     other_types: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def collection_name(chunking: Chunking, model: str) -> str:
@@ -85,19 +83,20 @@ def update(
 ) -> UpdateReport:
     """Bring the index in line with ``corpus``; ``rebuild`` starts from nothing.
 
-    ``cache``: vectors to reuse by passage text; default the bundled snapshot's,
-    ``VectorCache()`` for none. Damage is repaired on the way: an unreadable
-    manifest or build file is treated as absent (passages are cut again), and a
-    Chroma store that fails :func:`store.check_vectors` is dropped and embedded afresh.
+    ``cache``: vectors to reuse by passage text; default the bundled snapshot's
+    under this machine's own (``settings.vector_cache``), ``VectorCache()`` for
+    none. Damage is repaired on the way: an unreadable manifest or build file is
+    treated as absent (passages are cut again), and a Chroma store that fails
+    :func:`store.check_vectors` is dropped and embedded afresh. When nothing
+    changed, nothing is written: the re-run costs reading and hashing the files.
     """
     began = time.perf_counter()
+    files = markdown_files(Path(corpus))  # a missing or empty folder fails here, before anything is touched
+    if not files:
+        raise CorpusError(Path(corpus), "empty")
     embedder = embedder or indexing_embedder(
         settings.model_path or None, settings.batch_size, settings.embed_backend, settings.query_backend
     )
-    files = markdown_files(Path(corpus))
-    with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
-        scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes)
-
     fixed: list[str] = []
     if rebuild:
         open_source(settings).reset()
@@ -106,29 +105,50 @@ def update(
     source, client, collection = _sound_store(settings, name, fixed)
     same = old is not None and old.collection == name
     old_hashes = old.documents if same else {}
-    reusable = _readable(lambda: _by_document(source.passages(old)), fixed) or {} if same else {}
+    documents, glossary = (_readable(lambda: source.records(old), fixed) or ({}, {})) if same else ({}, {})
+    known = {d.id: (old_hashes[d.id], d) for d in documents.values() if d.id in old_hashes}
 
-    hashes = {d.id: content_hash(scanned.raw[d.id]) for d in scanned.documents}
+    with tqdm(total=len(files), desc="Reading pages", unit="page", disable=not show_progress) as bar:
+        scanned = scan(corpus, on_file=lambda _path: bar.update(), max_bytes=settings.max_story_bytes, known=known)
+    hashes = scanned.hashes
     report = _plan(scanned, hashes, old_hashes)
     report.fixed = fixed
+    report.reused = scanned.reused
+    report.corpus = snapshot.corpus_label(corpus)
+    reusable = _readable(lambda: _by_document(source.passages(old)), fixed) or {} if same else {}
+
     passages: list[Passage] = []
     to_embed: list[tuple[Passage, Document]] = []
     present = store.stored_ids(collection)
+    fresh = [d for d in scanned.documents if d.id not in reusable or hashes[d.id] != old_hashes.get(d.id)]
+    cut = _cut(fresh, embedder, chunking, show_progress)
     for document in scanned.documents:
-        own = reusable.get(document.id) if hashes[document.id] == old_hashes.get(document.id) else None
-        if own is None:
-            own = document_passages(document, embedder.count_tokens, chunking)
+        own = cut[document.id] if document.id in cut else reusable.get(document.id, [])
         missing = [p for p in own if store.chroma_id(p.id, hashes[document.id]) not in present]
         if missing and document.id not in report.added + report.changed:
             report.repaired.append(document.id)
         to_embed.extend((p, document) for p in missing)
         passages.extend(own)
+    report.passages = len(passages)
+    report.sections = sum(len(d.sections) for d in scanned.documents)
 
-    cache = vector_cache.bundled() if cache is None else cache
+    if same and not (report.added or report.changed or report.removed or report.repaired):
+        _readable(lambda: source.verify(old), fixed)  # a damaged build is written again even when nothing changed
+    unchanged = (
+        same
+        and not (report.added or report.changed or report.removed or report.repaired or fixed)
+        and old.corpus == report.corpus
+        and [asdict(e) for e in scanned.elements] == [asdict(e) for e in glossary.values()]
+        and len(present) == len(passages)
+    )
+    if unchanged:  # nothing to store: the live build already is this corpus
+        report.seconds = time.perf_counter() - began
+        return report
+
+    cache = vector_cache.default(settings.vector_cache_folder()) if cache is None else cache
     report.cached, report.embedded = _embed_and_store(
         collection, to_embed, hashes, embedder, cache, settings.batch_size, show_progress
     )
-    report.corpus = snapshot.corpus_label(corpus)
 
     build = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     source.publish(
@@ -155,10 +175,20 @@ def update(
     store.drop_other_collections(client, keep=name, prefix=COLLECTION_PREFIX)
     source.clean(keep=build)
 
-    report.passages = len(passages)
-    report.sections = sum(len(d.sections) for d in scanned.documents)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _cut(documents: list[Document], embedder: Embedder, chunking: Chunking, show_progress: bool) -> dict:
+    """Passages of the documents that are new or changed (the whole archive: about a minute)."""
+    with tqdm(
+        total=len(documents), desc="Cutting passages", unit="doc", disable=not show_progress or len(documents) < 200
+    ) as bar:
+        cut = {}
+        for document in documents:
+            cut[document.id] = document_passages(document, embedder.count_tokens, chunking)
+            bar.update()
+    return cut
 
 
 def _sound_store(settings: Settings, name: str, fixed: list[str]):
@@ -232,7 +262,7 @@ def _embed_and_store(
     items: list[tuple[Passage, Document]],
     hashes: dict[str, str],
     embedder: Embedder,
-    cache: VectorCache,
+    cache: VectorCache | DiskCache,
     batch_size: int,
     show_progress: bool,
 ) -> tuple[int, int]:
@@ -255,10 +285,16 @@ def _embed_and_store(
     with tqdm(
         total=len(fresh), desc="Embedding passages", unit="passage", disable=not show_progress or not fresh
     ) as bar:
-        for begin in range(0, len(fresh), chunk):
-            part = fresh[begin : begin + chunk]
-            _store(part, embedder.encode([p.embed_text for p, _ in part]), collection, hashes)
-            bar.update(len(part))
+        try:
+            for begin in range(0, len(fresh), chunk):
+                part = fresh[begin : begin + chunk]
+                vectors = embedder.encode([p.embed_text for p, _ in part])
+                _store(part, vectors, collection, hashes)
+                for (passage, _), vector in zip(part, vectors):
+                    cache.add(vector_cache.cache_key(passage.embed_text, embedder.vector_identity), vector)
+                bar.update(len(part))
+        finally:  # an interrupted run keeps what it embedded, for the next one
+            cache.flush()
     return len(known), len(fresh)
 
 

@@ -5,6 +5,7 @@ tests share (ROOT, DATA, CORPUS, DEV_EVAL)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -60,6 +61,8 @@ for _entry in [e for e in sys.path_importer_cache if Path(e or os.getcwd()).reso
 from labstories.index import Embedder, Settings, update  # noqa: E402
 from labstories.rag import StoryIndex  # noqa: E402
 
+settings_module = importlib.import_module("labstories.index.settings")
+
 DATA = Path(__file__).resolve().parent / "data"
 #: The shared archive corpus lives beside the checkout; override with LABSTORIES_TEST_SHARED.
 SHARED = Path(os.environ.get("LABSTORIES_TEST_SHARED", ROOT.parent / "shared"))
@@ -80,6 +83,15 @@ def isolated_env(tmp_path, monkeypatch):
 def onnx_cache(tmp_path_factory):
     """The int8 ONNX export that `labstories index` makes goes to a session folder, not ~/.cache."""
     os.environ["LABSTORIES_CACHE"] = str(tmp_path_factory.mktemp("labstories-cache"))
+
+
+@pytest.fixture(autouse=True)
+def own_vector_cache(tmp_path, monkeypatch):
+    """Each test starts with an empty vector cache of its own (in-process and in the CLIs it runs),
+    so what an earlier test embedded never changes what a later one counts."""
+    folder = tmp_path / "vector-cache"
+    monkeypatch.setattr(settings_module, "cache_dir", lambda: tmp_path / "labstories-cache")
+    monkeypatch.setenv("LABSTORIES_VECTOR_CACHE", str(folder))
 
 
 @pytest.fixture(scope="session")

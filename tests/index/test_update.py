@@ -5,6 +5,7 @@ repairs it."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from labstories.index.state import read_manifest
 from labstories.rag import StoryIndex
 
 MINI = DATA / "mini"
+scan_module = importlib.import_module("labstories.index.scan")
 #: Windows this small turn the long story into > 64 passages, i.e. more than one embedding batch.
 SMALL = Chunking(window_tokens=17, overlap_tokens=5)
 BATCH = 16  # update() embeds settings.batch_size passages per encode call
@@ -72,7 +74,8 @@ def sections(hits) -> list[str]:
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(data_dir=tmp_path / "data", batch_size=BATCH)
+    """No vector cache: these tests count what Chroma is missing (tests/index/test_vector_cache.py tests the cache)."""
+    return Settings(data_dir=tmp_path / "data", batch_size=BATCH, vector_cache="off")
 
 
 def test_rerun_on_unchanged_corpus_embeds_nothing(tmp_path, settings, embedder):
@@ -85,9 +88,48 @@ def test_rerun_on_unchanged_corpus_embeds_nothing(tmp_path, settings, embedder):
     again = update(root, settings, embedder=FailingEmbedder(embedder, fail_on=1))  # any encode would raise
 
     assert (again.added, again.changed, again.removed, again.repaired, again.embedded) == ([], [], [], [], 0)
-    assert again.passages == 6
-    assert read_manifest(settings.data_dir).build != build  # a new build, switched in
+    assert (again.passages, again.reused) == (6, 3)  # every page taken from the index, none parsed
+    assert read_manifest(settings.data_dir).build == build  # nothing to write, so nothing written
     assert_consistent(settings, embedder)
+
+
+def test_rerun_parses_only_the_changed_file(tmp_path, settings, embedder, monkeypatch):
+    root = make_corpus(tmp_path, "Experimenters_SSD", "Experimenter_NOA", "Experimenters_ZER")
+    update(root, settings, embedder=embedder)
+    build = read_manifest(settings.data_dir).build
+    append(root, "Experimenter_NOA", "\n### [[0:50]] What happened next?\n\nShoppers brought baskets\\.\n")
+    parsed = []
+    real = scan_module.parse_story
+    monkeypatch.setattr(
+        scan_module, "parse_story", lambda text, path: parsed.append(Path(path).stem) or real(text, path)
+    )
+
+    report = update(root, settings, embedder=embedder)
+
+    assert parsed == ["Experimenter_NOA"] and report.reused == 2
+    assert read_manifest(settings.data_dir).build != build
+    assert "Shoppers brought baskets." in [p.text for p in assert_consistent(settings, embedder).state.passages]
+
+
+def test_a_changed_element_page_alone_writes_a_new_build(tmp_path, settings, embedder):
+    root = make_corpus(tmp_path, "Experimenters_SSD")
+    shutil.copy(MINI / "elements" / "Trust.md", root / "Trust.md")
+    update(root, settings, embedder=embedder)
+    build = read_manifest(settings.data_dir).build
+    page = root / "Trust.md"
+    page.write_text(
+        page.read_text("utf-8").replace(
+            "## Overview\n", "## Overview\n\nTrust grows when a promise is kept in public.\n", 1
+        ),
+        "utf-8",
+    )
+
+    report = update(root, settings, embedder=embedder)
+
+    assert (report.added, report.changed, report.embedded) == ([], [], 0)
+    assert read_manifest(settings.data_dir).build != build
+    glossary = open_index(settings, embedder).state.glossary
+    assert "kept in public" in " ".join(str(v) for v in vars(glossary["Trust"]).values())
 
 
 def test_changing_one_story_re_embeds_only_that_story(tmp_path, settings, embedder):

@@ -12,9 +12,10 @@ import shutil
 import numpy as np
 import pytest
 
-from labstories.index import Settings, document_passages, scan, update
+from labstories.index import Chunking, Settings, document_passages, scan, update
 from labstories.index.snapshot import ARCHIVE, source
-from labstories.index.vector_cache import VectorCache, bundled, cache_key
+from labstories.index.vector_cache import DiskCache, VectorCache, bundled, cache_key
+from labstories.index.vector_cache import default as vector_cache_default
 from labstories.rag import StoryIndex
 from labstories.ui import cli
 
@@ -121,3 +122,65 @@ def test_without_a_cache_every_passage_is_embedded(tmp_path, embedder):
     shutil.copy(ARCHIVE / "stories" / "Experimenters_SSD.md", corpus)
     report = update(corpus, Settings(data_dir=tmp_path / "data"), embedder=embedder, cache=VectorCache())
     assert report.cached == 0 and report.embedded == report.passages
+
+
+# -- this machine's own cache: what was embedded once is never embedded again -----------------
+
+SMALL = Chunking(window_tokens=17, overlap_tokens=5)  # the snapshot's vectors know none of these windows
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _stop_after(embedder, calls: int):
+    """The session model, except that encode call number ``calls + 1`` raises (an interruption)."""
+    real = embedder.encode
+    count = {"n": 0}
+
+    def encode(texts, show_progress=False):
+        count["n"] += 1
+        if count["n"] > calls:
+            raise Interrupted
+        return real(texts, show_progress)
+
+    return encode
+
+
+def test_an_interrupted_run_keeps_what_it_embedded_for_the_next(tmp_path, embedder, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ARCHIVE / "stories", corpus, ignore=lambda _d, names: [n for n in names if "SSD" not in n])
+    settings = Settings(data_dir=tmp_path / "data", batch_size=16, vector_cache=str(tmp_path / "vectors"))
+    monkeypatch.setattr(embedder, "encode", _stop_after(embedder, calls=3))
+    with pytest.raises(Interrupted):
+        update(corpus, settings, embedder=embedder, chunking=SMALL)
+    monkeypatch.undo()
+    assert len(list((tmp_path / "vectors").glob("*.npz"))) == 1  # 48 vectors, flushed on the way out
+
+    report = update(corpus, settings, embedder=embedder, chunking=SMALL, rebuild=True)
+
+    assert report.passages > 48
+    assert report.cached >= 48 and report.cached + report.embedded == report.passages  # the 48, and no more embedded
+    again = update(corpus, settings, embedder=embedder, chunking=SMALL, rebuild=True)
+    assert (again.cached, again.embedded) == (again.passages, 0)
+    index = StoryIndex.open(settings, embedder=embedder)
+    assert index.search("savings groups for women", k=1)[0].doc.endswith("_SSD")  # cached vectors search
+
+
+def test_an_unreadable_shard_only_costs_its_vectors(tmp_path, caplog):
+    folder = tmp_path / "vectors"
+    cache = DiskCache(folder, shard_size=2)
+    cache.add("a" * 32, np.ones(3, dtype=np.float32))
+    cache.add("b" * 32, np.zeros(3, dtype=np.float32))  # the second fills a shard: written
+    (folder / "broken.npz").write_bytes(b"PK\x03\x04 not a zip")
+
+    reopened = DiskCache(folder)
+
+    assert reopened.get("a" * 32).tolist() == [1.0, 1.0, 1.0] and reopened.get("c" * 32) is None
+    assert "broken.npz" in caplog.text and "embedded again" in caplog.text
+
+
+def test_the_cache_can_be_turned_off(tmp_path):
+    assert Settings(vector_cache="off").vector_cache_folder() is None
+    assert Settings(vector_cache=str(tmp_path)).vector_cache_folder() == tmp_path
+    assert isinstance(vector_cache_default(None), VectorCache)
