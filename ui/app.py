@@ -327,7 +327,10 @@ class ChatApp:
     def on_load(self, address: str, request: gr.Request):
         """Page load: act on the address bar's parameters; remember the page's address (from the browser)."""
         pairs = list(request.query_params.multi_items()) if request is not None else []
-        return self._open(pairs, links.base_url(address))
+        outputs = list(self._open(pairs, links.base_url(address)))
+        if not any(key == "q" or key in KIND_BY_KEY for key, _ in pairs):  # a filter picked while loading stays
+            outputs[1] = gr.skip()
+        return tuple(outputs)
 
     @_one_index
     def open_link(self, link: str):

@@ -538,4 +538,3 @@ def test_every_page_of_the_archive():
     assert counts["solution"] > 5_500 and counts["blog"] > 1_500 and counts["learningplan"] > 1_050
     assert counts["experiment"] > 290 and counts["publications"] > 200
     assert words["publications"] > 1_000_000 and words["blog"] > 1_500_000  # 126k-word reports kept whole
-    assert elapsed < 60, f"parsing the archive took {elapsed:.0f} s"
