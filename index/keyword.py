@@ -70,6 +70,14 @@ class KeywordIndex:
         keep = scores > 0
         return docs[keep].astype(np.int64), scores[keep]
 
+    def document_frequency(self, token: str) -> int:
+        """How many passages hold ``token`` (0 when none): the length of its posting list."""
+        i = self.retriever.vocab_dict.get(token)
+        if i is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[i + 1] - indptr[i])
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of each passage for the (already tokenised) query."""
         vocab = self.retriever.vocab_dict

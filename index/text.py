@@ -29,6 +29,23 @@ def split_sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+#: The stock opening some AI summaries carry ("Here is a summary of the interview transcript in 5 sentences:").
+_PREAMBLE = re.compile(r"^here(?: is|'s) (?:a|the) summary\b[^:]{0,120}:\s*", re.I)
+
+
+def gist(summary: str, limit: int = 240, short: int = 80) -> str:
+    """A summary in one line, for under a title: its first sentence, with the second when the first is
+    shorter than ``short`` characters (it names the speaker, not the work), cut at a word with "…" past
+    ``limit``. Derived from the summary's own words, never rewritten; "" for no summary."""
+    sentences = split_sentences(_PREAMBLE.sub("", " ".join(summary.split())))
+    if not sentences:
+        return ""
+    line = sentences[0] if len(sentences[0]) >= short else " ".join(sentences[:2])
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def unescape(text: str) -> str:
     r"""Undo markdown escaping (``\.``, ``\-``, ``\[``…) and trim."""
     return _UNESCAPE.sub(r"\1", text).strip()
@@ -104,6 +121,7 @@ __all__ = [
     "WORD",
     "first_stems",
     "fold",
+    "gist",
     "is_web_url",
     "split_sentences",
     "stemmer",

@@ -1,13 +1,17 @@
-"""One answer for every interface: search → stories → a page of labs → how strong the match is.
+"""One answer for every interface: search → documents → a page of labs → how strong each match is.
 
 A practitioner scanning an answer wants many labs at a glance, not five windows
-of one interview. So the ranked hits are grouped by story (each story keeps the
-order of its best hit, and up to ``MOMENTS`` hits: the best one and, folded
-under it, the next ones), and a page takes stories until it holds
-``PAGE_LABS`` different labs (a lab is a country's Accelerator Lab; several
-stories may come from one lab). The answer also says whether anything in it
-speaks to the question (:mod:`rag.strength`), which filters emptied it
-(:func:`rag.filters.relaxations`) and what it is most about (the chips that
+of one interview. So the ranked hits are grouped by document: a story keeps the
+order of its best hit and up to ``MOMENTS`` hits (the best one and, folded under
+it, the next ones); any other document is shown once, with its best passage.
+Each document is judged on its own (:func:`rag.strength.speaks`): those that
+speak to the question come first, the loosely related ones after them, listed
+apart. A page takes documents until it holds ``PAGE_LABS`` different labs (a lab
+is a country's Accelerator Lab), and the first page also takes the best document
+of every other type found (:func:`promote_types`), so a solution or an experiment
+on the question is never three pages down. The answer also says whether anything
+in it speaks to the question at all (:mod:`rag.strength`), which filters emptied
+it (:func:`rag.filters.relaxations`) and what it is most about (the chips that
 narrow it). The app and the terminal both present this one record.
 """
 
@@ -22,7 +26,7 @@ from . import links
 from .filters import Relaxation
 from .records import Filters, Hit
 from .snippets import query_stems
-from .strength import MatchStrength, assess
+from .strength import MatchStrength, assess, speaks
 
 #: Moments shown per story: the best one and up to two more, folded.
 MOMENTS = 3
@@ -41,6 +45,9 @@ class StoryGroup:
 
     rank: int  # 1-based place of the story in the answer
     hits: list[Hit] = field(default_factory=list)
+    #: Speaks to the question on its own (:func:`rag.strength.speaks`); the others are listed
+    #: apart, folded, as loosely related.
+    strong: bool = True
 
     @property
     def best(self) -> Hit:
@@ -54,6 +61,10 @@ class StoryGroup:
     def lab(self) -> str:
         """The lab the story comes from: its country's lab, or the story itself when no country is known."""
         return self.best.country or self.best.story
+
+    @property
+    def type(self) -> str:
+        return self.best.type
 
 
 @dataclass
@@ -85,6 +96,8 @@ class Answer:
     about: list[Narrowing] = field(default_factory=list)
     #: Every passage found, in ranking order (the page shows some of them, grouped).
     hits: list[Hit] = field(default_factory=list)
+    #: Every story of the answer, in the order pages take them.
+    everything: list[StoryGroup] = field(default_factory=list)
 
     @property
     def by_type(self) -> list[Narrowing]:
@@ -105,6 +118,21 @@ class Answer:
             for kind in DOCUMENT_TYPES
             if kind.name in found
         ]
+
+    @property
+    def speaking(self) -> list[StoryGroup]:
+        """The page's stories that speak to the question, in ranking order."""
+        return [g for g in self.groups if g.strong]
+
+    @property
+    def loose(self) -> list[StoryGroup]:
+        """The page's loosely related stories, listed apart."""
+        return [g for g in self.groups if not g.strong]
+
+    @property
+    def labs_speaking(self) -> int:
+        """Different labs among the answer's stories (every page) that speak to the question."""
+        return len({g.lab for g in self.everything if g.strong})
 
     @property
     def last(self) -> int:
@@ -140,6 +168,15 @@ def answer(
     filters = index.resolve(filters)
     hits = index.search(query, filters, retrieve)
     groups = group_by_story(hits)
+    strength = assess(index, query, filters, hits) if hits else None
+    weights = index.term_weights(query) if strength and strength.strong else {}
+    for group in groups:  # when nothing is strong, no story is presented as speaking to the question
+        group.strong = bool(strength and strength.strong) and speaks(group.hits, weights)
+    groups = [g for g in groups if g.strong] + [g for g in groups if not g.strong]  # those that speak first
+    if labs:
+        groups = promote_types(groups, labs)
+    for rank, group in enumerate(groups, start=1):
+        group.rank = rank
     page = page_of(groups, first, labs) if labs else groups[first:]
     return Answer(
         query,
@@ -152,33 +189,51 @@ def answer(
         query_stems(query),
         list(notes),
         relaxations=index.relaxations(filters) if not hits else [],
-        strength=assess(index, query, filters, hits) if hits and not first else None,  # said once, on the first page
+        strength=strength if not first else None,  # said once, on the first page
         about=[
             Narrowing(kind, value, n, links.answer_link(query, filters.add(kind, value)))
             for kind, value, n in about(hits)
             if (kind, value) not in filters
         ],
         hits=hits,
+        everything=groups,
     )
 
 
 def group_by_story(hits: list[Hit], moments: int = MOMENTS) -> list[StoryGroup]:
-    """Stories in the order of their best hit; each with at most ``moments`` hits, best first."""
+    """Documents in the order of their best hit; a story keeps at most ``moments`` hits, best first
+    (its ▶ moments), any other document its best passage only: it is shown once."""
     groups: dict[str, StoryGroup] = {}
     for hit in hits:
         group = groups.setdefault(hit.story, StoryGroup(rank=len(groups) + 1))
-        if len(group.hits) < moments:
+        if len(group.hits) < (moments if hit.type == "story" else 1):
             group.hits.append(hit)
     return list(groups.values())
 
 
-def page_of(groups: list[StoryGroup], first: int = 0, labs: int = PAGE_LABS) -> list[StoryGroup]:
-    """Stories from position ``first`` on, until the page holds ``labs`` different labs."""
+def promote_types(groups: list[StoryGroup], labs: int = PAGE_LABS) -> list[StoryGroup]:
+    """The answer's order: the first page's documents (until ``labs`` labs), then the best document of
+    every other type found, then the rest in ranking order — so the first page shows every kind of
+    document the archive has on the question, and later pages repeat none."""
+    head = page_of(groups, 0, labs, extend=False)
+    present = {g.type for g in head}
+    promoted = []
+    for group in groups[len(head) :]:
+        if group.type not in present:
+            promoted.append(group)
+            present.add(group.type)
+    return head + promoted + [g for g in groups[len(head) :] if g not in promoted]
+
+
+def page_of(groups: list[StoryGroup], first: int = 0, labs: int = PAGE_LABS, extend: bool = True) -> list[StoryGroup]:
+    """Documents from position ``first`` on, until the page holds ``labs`` different labs; then, with
+    ``extend``, the documents after them whose type is not on the page yet (the promoted ones)."""
     page: list[StoryGroup] = []
     seen: set[str] = set()
     for group in groups[first:]:
         if len(seen) >= labs:
-            break
+            if not extend or group.type in {g.type for g in page}:
+                break
         page.append(group)
         seen.add(group.lab)
     return page
@@ -205,4 +260,5 @@ __all__ = [
     "answer",
     "group_by_story",
     "page_of",
+    "promote_types",
 ]

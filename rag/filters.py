@@ -52,13 +52,17 @@ def resolve(filters: Filters, facets: dict[str, dict[str, int]]) -> Filters:
                 known[v.casefold()] for v in _spellings(kind, value, facets.get(kind, {})) if v.casefold() in known
             ]
             if not matches:
-                close = difflib.get_close_matches(value, list(facets.get(kind, {})), n=5, cutoff=0.5)
-                raise FilterError(kind, value, close, len(known))
+                raise FilterError(kind, value, closest(value, facets.get(kind, {})), len(known))
             canonical.extend(matches)
         resolved[kind] = canonical
     result = Filters(**resolved)
     result.resolved_by = facets
     return result
+
+
+def closest(value: str, known, n: int = 5) -> list[str]:
+    """The ``n`` values of ``known`` spelt most like ``value`` (difflib, cutoff 0.5), best first."""
+    return difflib.get_close_matches(value, list(known), n=n, cutoff=0.5)
 
 
 #: Language names people type, for the codes documents carry.

@@ -161,6 +161,10 @@ class Hit:
     #: The link that fits the type: a story's audio at the second, a blog's or publication's own
     #: page, and for solutions, learning plans and experiments the app's document view.
     url: str | None = None
+    #: The page's summary in one line (``index.text.gist`` of its ``ai_summary``); "" when it has none.
+    summary: str = ""
+    #: Who speaks in a story: the name the interviewee gives (``index.speakers``), or "".
+    speaker: str = ""
 
     def __post_init__(self):
         if self.at is None:

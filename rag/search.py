@@ -24,8 +24,9 @@ from labstories.index.errors import DamagedIndexError, NoIndexError
 from labstories.index.records import Element, Passage, Story
 from labstories.index.settings import Settings
 from labstories.index.sources import open_source
+from labstories.index.speakers import interviewee
 from labstories.index.state import IndexState
-from labstories.index.text import tokenize, without_surrogates
+from labstories.index.text import gist, tokenize, without_surrogates
 from labstories.index.vocabulary import parse_section_key, section_key
 
 from . import filters as filtering
@@ -237,6 +238,13 @@ class StoryIndex:
             stems=query_stems(english),
         )
 
+    def term_weights(self, query: str) -> dict[str, float]:
+        """The question's content words (stems, in English) with their weight in the archive (IDF):
+        what a passage must mention to be about the question and not only near it in meaning."""
+        english = to_english(query).text if self.config.translate else query
+        size = len(self.state.passages)
+        return {s: math.log(1 + size / (1 + self.state.keyword.document_frequency(s))) for s in query_stems(english)}
+
     def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:
         """The cheap half: fuse the sides, lift sections of strong stories, sort."""
         config = config or self.config
@@ -313,6 +321,8 @@ class StoryIndex:
             year=document.year,
             language=document.language,
             url=links.page_url(document, at),
+            summary=gist(document.summary),
+            speaker=interviewee(document) if is_story else "",
         )
 
 

@@ -35,6 +35,7 @@ from .access import credentials
 from .assets import (
     BASE_JS,
     CLEAR_JS,
+    FILTERS_TOGGLE_HTML,
     GLOSSARY_JS,
     HEAD,
     HEADER_HTML,
@@ -51,8 +52,11 @@ from .guard import RequestGuard
 from .heap import HeapTrimmer
 from .limits import MAX_HISTORY, MAX_PARAMS, check_question, clean_text, cut_link
 from .messages import for_web
+from .nearby import nearest
+from .overview import overview_html
 from .params import clean_filters, parse_params
 from .ports import PortError, check_port
+from .share import SharedLinks
 
 #: Sessions whose state the server keeps (least recently used dropped first). Gradio keeps a
 #: copy of every component's config per session, the last answers included: ~0.4 MB here. Its
@@ -81,21 +85,20 @@ class Conversation:
     address the page was opened at (copied links and Markdown are absolute against it).
 
     Hits are not kept (sessions would hold megabytes); "more" runs the same
-    deterministic search again and takes the next page. ``from_messages`` is
-    the part of ``filters`` that chat messages set rather than the panel: a
-    new question drops it (see :mod:`ui.followups`).
+    deterministic search again and takes the next page. Which filters the next
+    question keeps is not remembered here: all of those in force, whatever set
+    them (one rule, in :func:`ui.followups.refine`).
 
     ``asdict()`` of it is what the page holds and sends back with every event
     (the hidden ``conversation`` component, the ``conversation`` parameter and
     output of ``/chat``): ``{"query": str, "filters": {kind: [values]},
-    "stories_shown": int, "base": str, "from_messages": {kind: [values]}}``.
+    "stories_shown": int, "base": str}``.
     """
 
     query: str = ""
     filters: dict = field(default_factory=dict)
     stories_shown: int = 0
     base: str = ""
-    from_messages: dict = field(default_factory=dict)
 
     def link(self) -> str:
         return links.answer_link(self.query, Filters.from_dict(self.filters)) if self.query else ""
@@ -142,7 +145,7 @@ class ChatApp:
 
     # -- answers -------------------------------------------------------------
     @_one_index
-    def respond(self, message, history, filters=None, conversation=None, session=None):
+    def respond(self, message, history, filters=None, conversation=None, session=None, request: gr.Request = None):
         """Ask a question, or follow up on the last one ("only in Peru", "more").
 
         Parameters (the public API, ``/chat``): ``message`` the text; ``history``
@@ -150,7 +153,9 @@ class ChatApp:
         ``filters`` a mapping ``{kind: [values]}`` over the kinds of
         ``labstories.index.vocabulary.KINDS`` (``{"country": ["Peru"]}``; one
         string for one value is fine; unknown kinds and values are dropped with
-        a note in the answer); ``conversation`` what the last call returned as
+        a note in the answer): the filters in force, which the message keeps,
+        whatever set them, until it removes them (send back the ``filters``
+        the last call returned); ``conversation`` what the last call returned as
         its ``conversation`` (optional: the server remembers it per session;
         send it back when the session may be gone).
 
@@ -161,7 +166,7 @@ class ChatApp:
         question = check_question(_text(message))  # first: nothing below runs on more than MAX_QUESTION characters
         message = question.text
         history = _history(history)
-        conv = self._resume(_conv(session), conversation)
+        conv = self._resume(_conv(session), conversation, request)
         notes: list[str] = []
         panel = self._panel(filters, notes)
         if question.note:  # too long: refused at no cost (see ui.limits)
@@ -173,31 +178,43 @@ class ChatApp:
                 *_state(panel, conv),
                 conv.link(),
             )
-        step = refine(message, conv.query, panel, self.vocabulary, Filters.from_dict(conv.from_messages))
+        step = refine(message, conv.query, panel, self.vocabulary)
         history.append({"role": "user", "content": render.esc(message)})
         if step.more:
             return ("", *self._more(history, conv))
+        if step.absent:  # "only in Kenya": said, with the nearest values; nothing searched, filters kept
+            places = [nearest(kind, value, self.vocabulary) for kind, value in step.absent]
+            history.append(_bot(render.absent_html(places, conv.query, panel)))
+            return ("", history, *_state(panel, conv), conv.link())
         notes.extend(_understood(step))
-        return ("", *self._answer(history, step.query, step.filters, notes, conv.base, step.from_messages))
+        kept = step.carried if conv.query and not step.follow_up else None
+        return ("", *self._answer(history, step.query, step.filters, notes, conv.base, kept))
 
     @_one_index
-    def more(self, history, session=None, conversation=None):
+    def more(self, history, session=None, conversation=None, request: gr.Request = None):
         """The next page of passages for the last question (API: /more, which takes the history only:
         gradio_client fills no defaults for an undocumented endpoint, so it runs on the session's copy)."""
         history = _history(history)
-        return self._more(history, self._resume(_conv(session), conversation))
+        return self._more(history, self._resume(_conv(session), conversation, request))
 
     @_one_index
-    def rerun(self, history, filters=None, conversation=None, session=None):
-        """Ask the last question again under the panel's filters (Apply, Filter by this)."""
+    def rerun(self, history, filters=None, conversation=None, session=None, request: gr.Request = None):
+        """Ask the last question again under the panel's filters (a filter changed or cleared, Filter by
+        this). Before any question only the address changes: the chat and the conversation are left as
+        they are (``gr.skip``), so a rerun that ends after a question sent meanwhile overwrites nothing."""
         history, notes = _history(history), []
-        conv = self._resume(_conv(session), conversation)
+        conv = self._resume(_conv(session), conversation, request)
         panel = self._panel(filters, notes)
         if not conv.query:
-            note = "Filters set; they apply to your next question."
-            return (history + [_bot(render.notice_html(note))], *_state(panel, conv), links.answer_link("", panel))
+            return (gr.skip(), _mapping(panel), gr.skip(), gr.skip(), links.answer_link("", panel))
         notes.append("Same question, filters now: " + (panel.describe() or "none") + ".")
         return self._answer(history, conv.query, panel, notes, conv.base)
+
+    def refilter(self, history, filters=None, conversation=None, session=None, request: gr.Request = None):
+        """A dropdown changed or the panel was cleared: :meth:`rerun`, without the filters output (the
+        panel already shows them, and the user may be choosing the next one)."""
+        history, _, *rest = self.rerun(history, filters, conversation, session, request)
+        return (history, *rest)
 
     def _answer(
         self,
@@ -206,18 +223,26 @@ class ChatApp:
         filters: Filters,
         notes: list[str],
         base: str = "",
-        from_messages: Filters | None = None,
+        kept: Filters | None = None,
     ):
+        """Search and append the answer; ``kept`` are the filters carried over from the last question."""
         try:
             found = answer(self.index, query, filters, notes=notes)
         except (QueryError, FilterError) as error:
             history.append(_bot(render.notice_html(for_web(error))))
             return (history, *_state(filters, Conversation(base=base)), "")
-        conv = Conversation(query, found.filters.to_dict(), found.shown, base, (from_messages or Filters()).to_dict())
-        history.append(_bot(render.answer_html(found, self.base(conv))))
+        conv = Conversation(query, found.filters.to_dict(), found.shown, base)
+        history.append(_bot(render.answer_html(found, self.base(conv), kept)))
         return (history, *_state(found.filters, conv), conv.link())
 
-    def _resume(self, conv: Conversation, carried) -> Conversation:
+    def _resume(self, conv: Conversation, carried, request: gr.Request | None = None) -> Conversation:
+        """:meth:`_carry_on`, and, when no address of the page is known, the one a proxy in front says
+        the request came to (``X-Forwarded-Host``/``-Proto``; an API call has no page address)."""
+        resumed = self._carry_on(conv, carried)
+        resumed.base = resumed.base or _proxy_base(request)
+        return resumed
+
+    def _carry_on(self, conv: Conversation, carried) -> Conversation:
         """The conversation the page sent back (``carried``), when the server has lost its own.
 
         The server keeps Gradio's state for the :data:`SESSIONS` most recent
@@ -226,9 +251,9 @@ class ChatApp:
         ``conversation`` component, the ``conversation`` parameter of ``/chat``)
         and sends it with every event, so the conversation goes on. What a
         client sends is untrusted: the question is read as a link's ``q`` is and
-        the filters as a link's are (``ui/params.py``), typed filters only where
-        they are among the filters, the page number is bounded, only an http(s)
-        base is kept; anything else of the wrong shape is an empty conversation."""
+        the filters as a link's are (``ui/params.py``), the page number is
+        bounded, only an http(s) base is kept; anything else of the wrong shape
+        is an empty conversation."""
         if conv.query:
             return conv
         sent = _carried(carried)
@@ -239,16 +264,8 @@ class ChatApp:
         if not asked.query:
             return conv
         filters = clean_filters(sent["filters"], facets, [])
-        typed = clean_filters(sent["from_messages"], facets, [])
-        typed = {kind: [v for v in values if v in getattr(filters, kind)] for kind, values in typed.items()}
         base = conv.base or (links.base_url(clean_text(sent["base"])) if len(sent["base"]) <= MAX_BASE else "")
-        return Conversation(
-            asked.query,
-            dict(filters.items()),
-            min(max(sent["stories_shown"], 0), MAX_SHOWN),
-            base,
-            {kind: values for kind, values in typed.items() if values},
-        )
+        return Conversation(asked.query, dict(filters.items()), min(max(sent["stories_shown"], 0), MAX_SHOWN), base)
 
     def _panel(self, filters, notes: list[str]) -> Filters:
         """The filters mapping a client sent → Filters in the index's spelling.
@@ -281,7 +298,8 @@ class ChatApp:
         return clean_filters(by_kind, self.index.facets, notes)
 
     def base(self, conv: Conversation) -> str:
-        """Links are made absolute against the ``public_url`` setting, else the page's own address."""
+        """Links are made absolute against the ``public_url`` setting, else the page's own address (else
+        the one a proxy forwarded, see :meth:`_resume`); without any they stay relative."""
         return getattr(self.index.settings, "public_url", "") or conv.base
 
     def _more(self, history, conv: Conversation):
@@ -305,12 +323,13 @@ class ChatApp:
         return (history, *_state(filters, conv), conv.link())
 
     @_one_index
-    def narrow(self, key: str, history, conversation=None, session=None):
-        """A "what the answer is about" chip: the same question with that filter added (its link's filters)."""
+    def narrow(self, key: str, history, conversation=None, session=None, http: gr.Request = None):
+        """A link that asks the same question under its own filters: a "what the answer is about" chip adds
+        one, a filter's ✕ removes one, a nearest value replaces a missing one."""
         request = parse_params(
             parse_qsl(_key(key).lstrip("?")), self.index.facets, self.index.state.stories, self.index.state.documents
         )
-        conv = self._resume(_conv(session), conversation)
+        conv = self._resume(_conv(session), conversation, http)
         if not request.query:
             return (_history(history), *_state(Filters.from_dict(conv.filters), conv), conv.link())
         added = [
@@ -319,26 +338,42 @@ class ChatApp:
             for v in values
             if v not in conv.filters.get(k, [])
         ]
-        notes = ["Narrowed to " + "; ".join(added) + " (remove it in the Filters panel)."] if added else []
+        removed = [
+            f"{KIND[k].singular} {v}"
+            for k, values in conv.filters.items()
+            for v in values
+            if v not in request.filters.get(k)
+        ]
+        notes = ["Narrowed to " + "; ".join(added) + "."] if added else []
+        notes += ["Removed filter: " + "; ".join(removed) + "."] if removed else []
         return self._answer(_history(history), request.query, request.filters, notes, conv.base)
+
+    # -- the first screen ------------------------------------------------------------
+    @_one_index
+    def overview(self):
+        """Page load: what the index holds, as the empty chat's placeholder (:mod:`ui.overview`); rendered
+        at every load, since a :class:`LiveIndex` may have switched builds since the page was built."""
+        return gr.update(placeholder=overview_html(self.index))
 
     # -- links: page load, ?q=, ?story= --------------------------------------------
     @_one_index
     def on_load(self, address: str, request: gr.Request):
         """Page load: act on the address bar's parameters; remember the page's address (from the browser)."""
         pairs = list(request.query_params.multi_items()) if request is not None else []
-        outputs = list(self._open(pairs, links.base_url(address)))
+        outputs = list(self._open(pairs, links.base_url(address) or _proxy_base(request)))
         if not any(key == "q" or key in KIND_BY_KEY for key, _ in pairs):  # a filter picked while loading stays
             outputs[1] = gr.skip()
         return tuple(outputs)
 
     @_one_index
-    def open_link(self, link: str):
+    def open_link(self, link: str, request: gr.Request = None):
         """``?q=…&principle=…`` or ``?story=…&t=…`` → the same outputs a page load gives (API: /open):
         history, filters, conversation, link, story HTML."""
         link = cut_link(_text(link))
         return self._open(
-            parse_qsl(link.text.lstrip("?"), keep_blank_values=True), notes=[link.note] if link.note else []
+            parse_qsl(link.text.lstrip("?"), keep_blank_values=True),
+            _proxy_base(request),
+            notes=[link.note] if link.note else [],
         )
 
     def _open(self, pairs, base: str = "", notes: list[str] = ()):
@@ -374,6 +409,16 @@ class ChatApp:
         return None
 
     @_one_index
+    def revisit(self, key: str, conversation=None, session=None):
+        """Back or Forward to an address whose view the page no longer shows (the ``ls-revisit-key`` bridge,
+        see the history block of ui/static/app.js): what a page load at that address gives, with links
+        still made absolute against the page's own address."""
+        link = cut_link(_key(key))
+        base = self._resume(_conv(session), conversation).base
+        pairs = parse_qsl(link.text.lstrip("?"), keep_blank_values=True)
+        return self._open(pairs, base, notes=[link.note] if link.note else [])
+
+    @_one_index
     def open_story(self, key: str):
         """A story or document link clicked in an answer: show it whole in the app."""
         request = parse_params(
@@ -386,11 +431,6 @@ class ChatApp:
         if view is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
         return view[0], gr.update(visible=True), gr.update(visible=False), view[1]
-
-    @_one_index
-    def link_for(self, filters=None, conversation=None, session=None):
-        """The address for the last question under the panel's current filters (panel edited)."""
-        return links.answer_link(self._resume(_conv(session), conversation).query, self._panel(filters, []))
 
     @_one_index
     def close_story(self, conversation=None, session=None):
@@ -428,12 +468,14 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
     The panel's dropdowns (one per kind of ``index.vocabulary.KINDS``) are the
     browser's view of the hidden ``filters`` mapping: a change in one writes the
     mapping at once, in the browser (:data:`ui.assets.PANEL_JS`), so a question
-    sent right after reads it; after every answer the dropdowns show the mapping
+    sent right after reads it, then asks the current question again under it
+    (:meth:`ChatApp.refilter`; "Clear filters" too); after every answer the dropdowns show the mapping
     the server returned (:data:`ui.assets.SHOW_JS`). Events read and write the
     hidden ``conversation`` and the session's copy of it together."""
     app = ChatApp(index)
     with gr.Blocks(title="labstories — Accelerator Labs interview stories", analytics_enabled=False) as demo:
         gr.HTML(HEADER_HTML)
+        gr.HTML(FILTERS_TOGGLE_HTML, elem_id="ls-filters-bar")  # a phone's "Filters" button (hidden on a desktop)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
                 with gr.Column(visible=False, elem_id="ls-gloss") as gloss_col:
@@ -452,7 +494,7 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
                         label="Answers",
                         show_label=False,
                         autoscroll=False,
-                        height="65vh",
+                        height=None,  # the answers flow in the page, which scrolls (no box of their own)
                         render_markdown=False,
                         sanitize_html=True,
                         latex_delimiters=[],
@@ -460,7 +502,7 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
                         feedback_options=None,
                         layout="panel",
                         examples=[{"text": q} for q in EXAMPLES],
-                        placeholder="Ask about the labs' work: who, where, how. Try an example below.",
+                        placeholder=overview_html(app.index),
                     )
                     msg = gr.Textbox(
                         label="Your question",
@@ -473,16 +515,19 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
                     with gr.Row():
                         more_btn = gr.Button("More stories", size="sm", elem_id="ls-more")
             with gr.Column(scale=1, min_width=240, elem_id="ls-filters"):
-                gr.Markdown("### Filters\nApplied to the next question; follow-ups like “only in Africa” set them too.")
+                gr.Markdown(
+                    "### Filters\nA change asks the current question again. A new question keeps the filters "
+                    "until you remove them (✕ in the answer); follow-ups like “only in Africa” set them too."
+                )
                 dropdowns = [_dropdown(kind, app.index.facets.get(kind, {})) for kind in FILTER_KINDS]
                 with gr.Row():
-                    apply_btn = gr.Button("Apply to last question", size="sm", elem_id="ls-apply")
                     clear_btn = gr.Button("Clear filters", size="sm", elem_id="ls-clear")
         gr.HTML(PLAYER_HTML)
         url = gr.Textbox(visible="hidden", elem_id="ls-url")
         story_key = gr.Textbox(visible="hidden", elem_id="ls-story-key")
         gloss_key = gr.Textbox(visible="hidden", elem_id="ls-gloss-key")
         narrow_key = gr.Textbox(visible="hidden", elem_id="ls-narrow-key")
+        revisit_key = gr.Textbox(visible="hidden", elem_id="ls-revisit-key")  # Back/Forward to an address
         address = gr.Textbox(visible="hidden", elem_id="ls-address")
         filters = gr.JSON({}, label="filters", visible="hidden", elem_id="ls-filters-value")
         conversation = gr.JSON({}, label="conversation", visible="hidden", elem_id="ls-conversation")
@@ -500,19 +545,21 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         gr.Button(visible=False).click(
             app.more, [chatbot, session], answer_out, api_name="more", api_visibility="undocumented"
         )
-        apply_btn.click(
-            app.rerun, [chatbot, filters, *held], answer_out, api_name="rerun", api_visibility="private"
-        ).then(**show)
-        clear_btn.click(None, None, filters, js=CLEAR_JS, api_name=False).then(
-            app.link_for, [filters, *held], url, api_name=False
-        ).then(**show)
-        for dropdown in dropdowns:  # the mapping follows the panel at once (in the browser), then the address bar
-            dropdown.input(None, dropdowns, filters, js=PANEL_JS, api_name=False).then(
-                app.link_for, [filters, *held], url, api_name=False
-            ).then(None, [url], None, js=SYNC_JS)
+        # A filter changed or cleared asks the current question again (app.refilter); the mapping follows the
+        # panel at once, in the browser, so a question sent meanwhile reads it.
+        refilter = dict(
+            fn=app.refilter, inputs=[chatbot, filters, *held], outputs=[chatbot, *held, url], api_name=False
+        )
+        clear_btn.click(None, None, filters, js=CLEAR_JS, api_name=False).then(**refilter).then(**show)
+        for dropdown in dropdowns:
+            dropdown.input(None, dropdowns, filters, js=PANEL_JS, api_name=False).then(**refilter).then(
+                None, [url], None, js=SYNC_JS
+            )
         load_out = [*answer_out, story_view, story_col, chat_col]
         demo.load(app.on_load, [address], load_out, js=BASE_JS, api_name=False).then(**show)
+        demo.load(app.overview, None, chatbot, api_name=False, show_progress="hidden")
         narrow_key.change(app.narrow, [narrow_key, chatbot, *held], answer_out, api_name=False).then(**show)
+        revisit_key.change(app.revisit, [revisit_key, *held], load_out, api_name=False).then(**show)
         gr.Button(visible=False).click(app.open_link, [msg], load_out, api_name="open", api_visibility="undocumented")
         story_key.change(app.open_story, [story_key], [story_view, story_col, chat_col, url], api_name=False).then(
             None, [url], None, js=SYNC_JS
@@ -530,11 +577,12 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
     return demo
 
 
-def launch_options() -> dict:
+def launch_options(index: StoryIndex | LiveIndex | None = None) -> dict:
     """What gradio 6 takes at ``launch()``: theme (system fonts, nothing fetched), the CSS file, the
     script tag (and the script file as the one path Gradio may serve, see :mod:`ui.assets`), and the
     server's limits: no uploads (``max_file_size=0`` and :class:`ui.guard.RequestGuard`),
-    bounded request bodies, no run history kept in browsers."""
+    bounded request bodies, no run history kept in browsers. With ``index``, the page's title and link
+    preview and the answer's CSV (:class:`ui.share.SharedLinks`)."""
     from starlette.middleware import Middleware
 
     theme = gr.themes.Default(
@@ -553,7 +601,9 @@ def launch_options() -> dict:
         show_error=False,
         max_file_size=0,
         run_history=False,
-        app_kwargs={"middleware": [Middleware(RequestGuard)]},
+        app_kwargs={
+            "middleware": [Middleware(RequestGuard), *([Middleware(SharedLinks, index=index)] if index else [])]
+        },
     )
 
 
@@ -582,7 +632,7 @@ def launch(
         quiet=True,
         auth=auth or None,
         state_session_capacity=SESSIONS,
-        **launch_options(),
+        **launch_options(index),
     )
     return demo
 
@@ -645,6 +695,11 @@ def _bot(html: str) -> dict:
     return {"role": "assistant", "content": html}
 
 
+def _proxy_base(request) -> str:
+    """The app's address as a proxy in front of it says the client reached it, or ""."""
+    return links.forwarded_base(getattr(request, "headers", None) or {}) if request is not None else ""
+
+
 def _conv(conversation) -> Conversation:
     """The session's own copy (a dict the server wrote: trusted)."""
     return Conversation(**conversation) if isinstance(conversation, dict) and conversation else Conversation()
@@ -661,9 +716,8 @@ def _carried(value) -> dict | None:
         "filters": value.get("filters") or {},
         "stories_shown": value.get("stories_shown", 0),
         "base": value.get("base") or "",
-        "from_messages": value.get("from_messages") or {},
     }
-    shapes = {"query": str, "filters": dict, "stories_shown": int, "base": str, "from_messages": dict}
+    shapes = {"query": str, "filters": dict, "stories_shown": int, "base": str}
     if not all(isinstance(sent[name], kind) for name, kind in shapes.items()) or isinstance(
         sent["stories_shown"], bool
     ):
@@ -696,9 +750,7 @@ def _understood(step) -> list[str]:
     notes = []
     if step.recognised:
         notes.append(
-            "Filter set from your message: "
-            + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.recognised)
-            + " (remove it in the Filters panel)."
+            "Filter set from your message: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.recognised) + "."
         )
     if step.removed:
         notes.append("Removed filter: " + "; ".join(f"{KIND[k].singular} {v}" for k, v in step.removed) + ".")

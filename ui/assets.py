@@ -46,7 +46,16 @@ PLAYER_HTML = (
     '<div id="ls-player" role="region" aria-label="Interview player" hidden>'
     '<span id="ls-now" aria-live="polite"></span>'
     '<audio id="ls-audio" controls preload="none"></audio>'
+    '<label class="ls-speed">Speed <select id="ls-speed" aria-label="Playback speed">'
+    '<option value="0.75">0.75×</option><option value="1" selected>1×</option><option value="1.25">1.25×</option>'
+    '<option value="1.5">1.5×</option><option value="2">2×</option></select></label>'
     '<button type="button" id="ls-player-close" aria-label="Close the player">✕</button></div>'
+)
+
+#: A phone's "Filters" button: the panel is folded away there until it is pressed (app.js toggles
+#: ``aria-expanded``, which app.css reads; it hides the button on a wider screen).
+FILTERS_TOGGLE_HTML = (
+    '<button type="button" id="ls-filters-toggle" aria-expanded="false" aria-controls="ls-filters">Filters</button>'
 )
 
 HEADER_HTML = (
@@ -84,6 +93,7 @@ SHOW_JS = show_js()
 __all__ = [
     "BASE_JS",
     "CLEAR_JS",
+    "FILTERS_TOGGLE_HTML",
     "GLOSSARY_JS",
     "HEAD",
     "HEADER_HTML",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from labstories.index import LabstoriesError, Settings
 from labstories.index.settings import SETTINGS
-from labstories.index.vocabulary import FILTER_KINDS, KINDS
+from labstories.index.vocabulary import FILTER_KINDS, KIND_BY_KEY, KINDS
 
 from . import console
 from .limits import clean_text
@@ -114,10 +114,13 @@ def cmd_search(args) -> int:
     --by-story groups the passages by story (best moment first, up to two more),
     stories in ranking order. --format markdown prints the answer as Markdown to
     paste into a report: its links are absolute with --public-url (or
-    LABSTORIES_PUBLIC_URL), relative ?story= links without.
+    LABSTORIES_PUBLIC_URL), relative ?story= links without. --format csv prints
+    one row per passage (rank, type, title, interviewee, role, lab, country, year,
+    timestamp, passage, link, ...) for a spreadsheet.
 
     Example: labstories search "how did labs build belonging with migrants?" --principle Trust
     Stories: labstories search "belonging with migrants" --by-story --format markdown --public-url https://labs.example.org/
+    Spreadsheet: labstories search "trust of communities" --format csv > answer.csv
     Batch:   labstories search --queries questions.jsonl --json > hits.jsonl
     """
     from labstories.rag import Filters
@@ -140,6 +143,10 @@ def cmd_search(args) -> int:
     found = answer(index, query, filters, retrieve=settings.k, labs=None)
     if args.format == "markdown":
         console.print_markdown(found, args.by_story, settings.public_url)
+    elif args.format == "csv":
+        from .export import answer_csv
+
+        sys.stdout.write(answer_csv(found, settings.public_url))
     else:
         console.print_answer(found, args.by_story)
     return 0
@@ -178,10 +185,17 @@ def _search_file(index, args, k: int) -> int:
 def cmd_facets(args) -> int:
     """List every filter value with its count (tags: sections; country/continent/role: stories).
 
+    --kind takes a kind's name, its singular or plural (country, countries, sdg, ...).
+
     Example: labstories facets --kind principles
     """
+    from labstories.rag import FilterError
+
+    kind = KIND_BY_KEY.get(args.kind.strip().lower()) if args.kind is not None else None
+    if args.kind is not None and kind is None:
+        raise FilterError(clean_text(args.kind), None, list(FILTER_KINDS))
     index = _open_index(_settings(args))
-    facets = index.facets if not args.kind else {args.kind: index.facets[args.kind]}
+    facets = index.facets if kind is None else {kind.name: index.facets[kind.name]}
     if args.json:
         print(json.dumps(facets, ensure_ascii=False, indent=1))
     else:
@@ -257,14 +271,14 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="labstories", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="labstories", description=_plain(__doc__.split("\n\n")[0]))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, func, **kw):
         p = sub.add_parser(
             name,
-            help=func.__doc__.split("\n")[0],
-            description=func.__doc__,
+            help=_plain(func.__doc__.split("\n")[0]),
+            description=_plain(func.__doc__),
             formatter_class=argparse.RawDescriptionHelpFormatter,
             **kw,
         )
@@ -289,9 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-story", action="store_true", help="group the passages by story, best moment first")
     p.add_argument(
         "--format",
-        choices=("text", "markdown"),
+        choices=("text", "markdown", "csv"),
         default="text",
-        help="text (default) or markdown (question, filters, then lab, moment, quote and link per passage)",
+        help="text (default), markdown (question, filters, then lab, moment, quote and link per passage) "
+        "or csv (one row per passage, for a spreadsheet)",
     )
     for kind in KINDS:
         p.add_argument(
@@ -304,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     p = command("facets", cmd_facets)
-    p.add_argument("--kind", choices=FILTER_KINDS)
+    p.add_argument("--kind", metavar="KIND", help=f"only this kind: {', '.join(FILTER_KINDS)}")
     p.add_argument("--json", action="store_true")
 
     p = command("stats", cmd_stats)
@@ -336,8 +351,14 @@ def _setting_flags(parser: argparse.ArgumentParser, command: str) -> None:
                 dest=spec.name,
                 metavar=spec.name.upper(),
                 action="append" if spec.repeatable else "store",
-                help=f"{spec.help} [env {spec.env}; default {default}]",
+                help=_plain(f"{spec.help} [env {spec.env}; default {default}]"),
             )
+
+
+def _plain(text: str) -> str:
+    """Help is read in a terminal: the backticks that mark code in docstrings and in the
+    settings' help (which the README renders as Markdown) are dropped."""
+    return text.replace("`", "")
 
 
 class _StderrLine(logging.Handler):

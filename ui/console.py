@@ -6,7 +6,7 @@ import shutil
 import textwrap
 
 from labstories.index.vocabulary import DOCUMENT_TYPE, DOCUMENT_TYPES, KIND
-from labstories.rag.answer import Answer, StoryGroup, group_by_story
+from labstories.rag.answer import MOMENTS, Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
 
 from . import markdown
@@ -70,7 +70,10 @@ def print_answer(answer: Answer, by_story: bool = False) -> None:
         return
     if answer.weak:
         print(textwrap.fill(markdown.weak_note(answer), _width()) + "\n")
-    (_print_stories if by_story else print_hits)(answer.hits, answer.query, answer.filters)
+    if by_story:
+        _print_stories(answer)
+    else:
+        print_hits(answer.hits, answer.query, answer.filters)
 
 
 def print_empty(answer: Answer) -> None:
@@ -91,7 +94,7 @@ def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
     if not hits:
         print(f"No passages match {query!r}{scope}." + (" Try removing a filter." if filters else ""))
         return
-    print(f"{plural(len(hits), 'passage')} from {documents_line(hits)} for {query!r}{scope}\n")
+    print(f"{count_line(hits)} for {query!r}{scope}\n")
     for rank, hit in enumerate(hits, start=1):
         print(f"{rank}. {hit.title}")
         if hit.type == "story":
@@ -101,6 +104,21 @@ def print_hits(hits: list[Hit], query: str, filters: Filters) -> None:
             facts = [DOCUMENT_TYPE[hit.type].label, place(hit.country, hit.continent), str(hit.year or "")]
             print(f"   {' · '.join(f for f in facts if f)}   [{hit.doc}]")
         _print_moment(hit, width, "   ")
+
+
+def count_line(hits: list[Hit], groups: list[StoryGroup] | None = None) -> str:
+    """What is printed, counted: ``10 passages from 2 stories``; by story (``groups``, each
+    showing at most :data:`MOMENTS` of its passages), ``4 of 10 passages (at most 3 per story)
+    from 2 stories (2 labs)`` — the 10 being those of the stories shown."""
+    if groups is None:
+        return f"{plural(len(hits), 'passage')} from {documents_line(hits)}"
+    shown = [hit for group in groups for hit in group.hits]
+    stories = {hit.story for hit in shown}
+    found = sum(hit.story in stories for hit in hits)
+    passages = plural(len(shown), "passage")
+    if found > len(shown):
+        passages = f"{len(shown)} of {found} passages (at most {MOMENTS} per story)"
+    return f"{passages} from {documents_line(shown)} ({plural(len({g.lab for g in groups}), 'lab')})"
 
 
 def documents_line(hits: list[Hit]) -> str:
@@ -116,20 +134,21 @@ def documents_line(hits: list[Hit]) -> str:
     return f"{plural(sum(map(len, by_type.values())), 'document')} ({', '.join(parts)})"
 
 
-def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
+def _print_stories(answer: Answer) -> None:
     """``--by-story``: each story once (lab, role, place), its best moment, then up to two more."""
     width = _width()
-    scope = f" ({filters.describe()})" if filters else ""
-    groups = group_by_story(hits)
-    labs = len({g.lab for g in groups})
-    print(
-        f"{plural(len(hits), 'passage')} from {plural(len(groups), 'story', 'stories')} "
-        f"({plural(labs, 'lab')}) for {query!r}{scope}\n"
-    )
-    for group in groups:
+    scope = f" ({answer.filters.describe()})" if answer.filters else ""
+    print(f"{count_line(answer.hits, answer.groups)} for {answer.query!r}{scope}\n")
+    for number, group in enumerate(answer.groups):
+        if not group.strong and (number == 0 or answer.groups[number - 1].strong):
+            print(f"— {markdown.LOOSE} —\n")
         best = group.best
         print(f"{group.rank}. {best.title}")
-        print(f"   {lab_name(best.country)} · {best.role} · {place(best.country, best.continent)}")
+        if best.type == "story":
+            print(f"   {lab_name(best.country)} · {best.role} · {place(best.country, best.continent)}")
+        else:
+            facts = [DOCUMENT_TYPE[best.type].label, place(best.country, best.continent), str(best.year or "")]
+            print(f"   {' · '.join(f for f in facts if f)}   [{best.doc}]")
         for number, hit in enumerate(group.hits):
             if number == 1:
                 print(f"   {plural(len(group.more), 'more moment')} in this story:")
@@ -138,18 +157,12 @@ def _print_stories(hits: list[Hit], query: str, filters: Filters) -> None:
 
 
 def print_markdown(answer: Answer, by_story: bool, base: str = "") -> None:
-    """``--format markdown``: the answer as Markdown (grouped by story with ``--by-story``)."""
-    groups = (
-        group_by_story(answer.hits)
-        if by_story
-        else [StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, start=1)]
-    )
-    print(
-        markdown.answer_markdown(
-            answer.query, answer.filters, groups, base, note=markdown.weak_note(answer) if answer.weak else ""
-        ),
-        end="",
-    )
+    """``--format markdown``: the answer as Markdown (grouped by story with ``--by-story``), under
+    the same count as the text output."""
+    groups = answer.groups if by_story else [StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, 1)]
+    count = count_line(answer.hits, answer.groups if by_story else None) if answer.hits else ""
+    note = markdown.weak_note(answer) if answer.weak else ""
+    print(markdown.answer_markdown(answer.query, answer.filters, groups, base, note=note, count=count), end="")
 
 
 def _width() -> int:
@@ -161,7 +174,7 @@ def _print_moment(hit: Hit, width: int, indent: str) -> None:
         label = hit.heading if hit.type in ("blog", "publications") else "Q: " + hit.heading
         print(textwrap.fill(label, width, initial_indent=indent, subsequent_indent=indent + "   "))
     print(textwrap.fill(hit.snippet, width, initial_indent=indent, subsequent_indent=indent))
-    tags = " · ".join(f"{kind}: {', '.join(values)}" for kind, values in hit.tags.items() if values)
+    tags = markdown.tags_line(hit)
     if tags:
         print(textwrap.fill(tags, width, initial_indent=indent, subsequent_indent=indent))
     if hit.type == "story":

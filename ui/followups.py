@@ -26,9 +26,14 @@ worse than a missed follow-up, which the user can always type as a question:
   adds. A continent drops countries outside it, a country drops a continent it
   is not in. Names after "without" / "remove" / "not in" / "sans" / "sin" are
   removed; "clear filters" / "all countries" clear all or one kind.
-* Filters remember where they came from. Those set by a message (follow-up or
-  question text) carry over to further follow-ups but not to a new question;
-  those the user set in the panel carry over to everything.
+* One rule keeps filters, whatever set them (the panel, a chip in an answer,
+  a follow-up, a place named in a question): every filter in force carries
+  over to the next message, follow-up or new question, until the user removes
+  it (its ✕ in the answer, the panel, "without Peru", "clear filters"). The
+  answer shows them and says so. ``refine`` applies it, in one place.
+* A place the archive has no story from ("only in Kenya") changes nothing: the
+  refinement names it (``absent``), keeps the filters and runs no search, so
+  the app can say so and name the nearest values (:mod:`ui.nearby`).
 * "more" / "show more" / "plus" / "más" asks for the next passages.
 """
 
@@ -37,6 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from labstories.index.pages import country_lookup, normalise_country
 from labstories.index.text import SPOKEN_WORD, fold
 from labstories.index.vocabulary import DOCUMENT_KINDS, FILTER_KINDS, ROLES, TAG_KINDS
 from labstories.rag.records import Filters
@@ -111,11 +117,14 @@ _FILLER = frozenset(
     """.split()
 )
 _LANGUAGES = ("fr", "es")
+#: Continents of the country lookup that are no place a story comes from.
+_NO_CONTINENT = frozenset({"Global", "Seven seas (open ocean)"})
 
 
 @dataclass
 class Vocabulary:
-    """What can be recognised: facet values by kind, and each country's continent."""
+    """What can be recognised: facet values by kind, each country's continent, and (built once,
+    from the bundled country lookup) the places the archive has no story from."""
 
     facets: dict[str, dict[str, int]]
     continent_of: dict[str, str] = field(default_factory=dict)
@@ -130,12 +139,42 @@ class Vocabulary:
         )
 
     def names(self) -> list[tuple[re.Pattern, str, tuple[str, ...]]]:
-        """(pattern, kind, values) for every recognisable name, longest first; built once."""
+        """(pattern, kind, values) for every recognisable name, longest first."""
+        return [(pattern, kind, values) for pattern, kind, values, known in self.every_name() if known]
+
+    def every_name(self) -> list[tuple[re.Pattern, str, tuple[str, ...], bool]]:
+        """(pattern, kind, values, known): the names of :meth:`names` (known) and of places the
+        archive has no story from (not known), longest first, so "South Sudan" is read before
+        "Sudan" whichever of them the archive has; built once."""
         if self._names is None:
+            phrases = [(p, k, v, True) for p, k, v in self._phrases()]
+            taken = {p for p, *_ in phrases}
+            phrases += [(p, k, v, False) for p, k, v in self._absent_phrases() if p not in taken]
+            phrases.sort(key=lambda item: -len(item[0]))
             self._names = [
-                (re.compile(r"(?<![\w])" + re.escape(p) + r"(?:e?s)?(?![\w])"), k, v) for p, k, v in self._phrases()
+                (re.compile(r"(?<![\w])" + re.escape(p) + r"(?:e?s)?(?![\w])"), k, v, known)
+                for p, k, v, known in phrases
             ]
         return self._names
+
+    def _absent_phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Countries and continents of the bundled lookup (and their other names) that no
+        document of the index comes from, as (phrase, kind, values)."""
+        have = {kind: {v.casefold() for v in self.facets.get(kind, {})} for kind in ("country", "continent")}
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for name, entry in country_lookup().items():
+            if (
+                entry["name"].casefold() not in have["country"]
+                and (normalise_country(name) or "").casefold() not in have["country"]
+            ):
+                found[normalise(name)] = ("country", (entry["name"],))
+            for continent in entry["continents"]:
+                if continent not in _NO_CONTINENT and continent.casefold() not in have["continent"]:
+                    found[normalise(continent)] = ("continent", (continent,))
+        for phrase, (kind, values) in ALIASES.items():
+            if kind in have and not any(v.casefold() in have[kind] for v in values):
+                found.setdefault(normalise(phrase), (kind, values))
+        return [(p, k, v) for p, (k, v) in found.items() if len(p) >= 3 and p not in _FILLER]
 
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...]]]:
         found: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -168,40 +207,52 @@ class Refinement:
     more: bool = False
     recognised: list[tuple[str, str]] = field(default_factory=list)  # (kind, value) applied
     removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, value) taken away
-    #: The part of ``filters`` set by chat messages, not the panel: dropped by the next new question.
-    from_messages: Filters = field(default_factory=Filters)
+    #: The filters in force before the message that the search keeps (the rule of the module docstring).
+    carried: Filters = field(default_factory=Filters)
+    #: (kind, value) of places asked for that the archive has no story from: nothing is searched.
+    absent: list[tuple[str, str]] = field(default_factory=list)
 
 
 def mentions(message: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, str]], str]:
-    """(kind, value) named in the message, and the message (normalised) with those names blanked out."""
-    text = normalise(message)
-    found: list[tuple[str, str]] = []
-    for pattern, kind, values in vocabulary.names():
-        if pattern.search(text):
-            text = pattern.sub(" ", text)
-            found.extend((kind, value) for value in values if (kind, value) not in found)
+    """(kind, value) named in the message, and the message (normalised) with those names, and the
+    places the archive has no story from, blanked out."""
+    found, _, text = _scan(normalise(message), vocabulary)
     return found, text
 
 
-def refine(
-    message: str, previous_query: str, panel: Filters, vocabulary: Vocabulary, from_messages: Filters | None = None
-) -> Refinement:
+def _scan(
+    text: str, vocabulary: Vocabulary, absent_too: bool = True
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str]:
+    """(known names, places the archive lacks, text with both blanked) of a normalised text; the
+    lacking places only with ``absent_too`` (a long message is never a follow-up: no need)."""
+    found: list[tuple[str, str]] = []
+    absent: list[tuple[str, str]] = []
+    for pattern, kind, values, known in vocabulary.every_name():
+        if (known or absent_too) and pattern.search(text):
+            text = pattern.sub(" ", text)
+            into = found if known else absent
+            into.extend((kind, value) for value in values if (kind, value) not in into)
+    return found, absent, text
+
+
+def refine(message: str, previous_query: str, panel: Filters, vocabulary: Vocabulary) -> Refinement:
     """Turn one chat message into the next query and filters (see the module docstring).
 
-    ``panel`` is every filter in force; ``from_messages`` the part of it that
-    earlier messages set (the rest the user chose, and it is always kept).
+    ``panel`` is every filter in force, whatever set it. The rule that keeps
+    filters is here: the next search starts from all of them, follow-up or new
+    question, and the message adds, replaces or removes values.
     """
     message = (message or "").strip()
-    chosen = panel.minus(from_messages or Filters())
     text = normalise(message)
     if previous_query and _MORE.match(text):
-        return Refinement(previous_query, panel, follow_up=True, more=True, from_messages=panel.minus(chosen))
+        return Refinement(previous_query, panel, follow_up=True, more=True, carried=panel)
     reading = _read(text, vocabulary)
+    if reading.absent and reading.follow_up:  # "only in Kenya": nothing to search, the filters stay
+        return Refinement(previous_query, panel, follow_up=bool(previous_query), carried=panel, absent=reading.absent)
     follow_up = bool(previous_query) and reading.follow_up
-    before = panel if follow_up else chosen
     kept = reading.kept if follow_up else [(k, v) for k, v in reading.kept if k not in TAG_KINDS]
-    cleared = before.without(*reading.cleared)
-    removed = [pair for pair in before.pairs() if pair not in cleared]
+    cleared = panel.without(*reading.cleared)
+    removed = [pair for pair in panel.pairs() if pair not in cleared]
     removed += [pair for pair in reading.dropped if pair in cleared]
     filters = _apply(
         cleared.minus(Filters.from_pairs(reading.dropped)),
@@ -215,7 +266,7 @@ def refine(
         follow_up=follow_up,
         recognised=kept,
         removed=removed,
-        from_messages=filters.minus(chosen),
+        carried=Filters.from_pairs(pair for pair in panel.pairs() if pair in filters),
     )
 
 
@@ -227,6 +278,7 @@ class _Reading:
     dropped: list[tuple[str, str]]  # names after a remove word
     cleared: list[str]  # kinds to clear
     follow_up: bool
+    absent: list[tuple[str, str]] = field(default_factory=list)  # places asked for that the archive lacks
 
 
 def _read(text: str, vocabulary: Vocabulary) -> _Reading:
@@ -235,11 +287,11 @@ def _read(text: str, vocabulary: Vocabulary) -> _Reading:
     short = len(text.split()) <= MAX_FOLLOW_UP_WORDS
     cleared = _cleared_kinds(text)
     rest_text = _CLEAR_KIND.sub(" ", _CLEAR_ALL.sub(" ", body))
-    named, rest = mentions(rest_text, vocabulary)
+    named, absent, rest = _scan(normalise(rest_text), vocabulary, absent_too=short)
     leftover = _content_words(rest) if short else ["…"] * (MAX_FOLLOW_UP_WORDS + 1)
     if cue and leftover and short:
         leftover = _translated_names(leftover, named, vocabulary)
-    if not short or _QUESTION.match(body) or not (named or cleared):
+    if not short or _QUESTION.match(body) or not (named or cleared or absent):
         follow_up = False
     elif cue:
         follow_up = len(leftover) <= 2
@@ -251,7 +303,7 @@ def _read(text: str, vocabulary: Vocabulary) -> _Reading:
     if follow_up and remove:  # "only Africa without Sudan"
         dropped = mentions(rest_text[remove.end() :], vocabulary)[0]
         return _Reading([n for n in named if n not in dropped], dropped, cleared, follow_up)
-    return _Reading(named, [], cleared, follow_up)
+    return _Reading(named, [], cleared, follow_up, absent)
 
 
 def _content_words(text: str) -> list[str]:

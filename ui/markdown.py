@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from labstories.index.vocabulary import KIND
+from labstories.index.vocabulary import DOCUMENT_TYPE, KIND
 from labstories.rag import links
 from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
 
+from . import citation as citation_forms
 from .display import clock, lab_name, place
 
 
@@ -25,11 +26,8 @@ def moment_label(hit: Hit) -> str:
 
 
 def citation(hit: Hit, base: str = "") -> str:
-    """``UNDP Accelerator Lab Peru (Solutions Mapper), "Title", R&D Archive interview at 8:03, <link>``."""
-    return (
-        f'{lab_name(hit.country)} ({hit.role}), "{_line(hit.title)}", '
-        f"R&D Archive interview at {moment_label(hit)}, {links.absolute(hit.link, base)}"
-    )
+    """The plain-text citation (:func:`ui.citation.plain`; APA and BibTeX are there too)."""
+    return citation_forms.plain(hit, base)
 
 
 def filters_line(filters: Filters) -> str:
@@ -37,28 +35,40 @@ def filters_line(filters: Filters) -> str:
     return "; ".join(f"{KIND[kind].singular} {' or '.join(values)}" for kind, values in filters.items()) or "none"
 
 
-def answer_markdown(query: str, filters: Filters, groups: list[StoryGroup], base: str = "", note: str = "") -> str:
-    """The question and its filters (and ``note``, the weak-match note), then per passage: lab,
-    country, role, moment (an audio link), the quoted text and the deep link."""
+def answer_markdown(
+    query: str, filters: Filters, groups: list[StoryGroup], base: str = "", note: str = "", count: str = ""
+) -> str:
+    """The question, ``count`` (what is listed, as the terminal counts it) and the filters (and
+    ``note``, the weak-match note), then per passage: lab, country, role, moment (an audio link),
+    the quoted text, its tags and the deep link."""
     lines = [
         f"## {_line(query)}",
         "",
+        *([f"{_line(count)}  "] if count else []),
         f"Filters: {filters_line(filters)}  ",
         f"Answer: {links.absolute(links.answer_link(query, filters), base)}",
         "",
     ]
     if note:
         lines += [f"*{_line(note)}*", ""]
-    for group in groups:
+    for number, group in enumerate(groups):
+        if not group.strong and (number == 0 or groups[number - 1].strong):
+            lines += [f"*{LOOSE}*", ""]
         best = group.best
-        lines += [
-            f"### {group.rank}. {lab_name(best.country)} — {_line(best.title)}",
-            f"{best.role} · {place(best.country, best.continent)}",
-            "",
-        ]
+        if best.type == "story":
+            head = f"### {group.rank}. {lab_name(best.country)} — {_line(best.title)}"
+            facts = [best.role, place(best.country, best.continent)]
+        else:
+            head = f"### {group.rank}. {DOCUMENT_TYPE[best.type].label} — {_line(best.title)}"
+            facts = [place(best.country, best.continent), str(best.year or "")]
+        lines += [head, " · ".join(f for f in facts if f), ""]
         for hit in group.hits:
             lines += _passage(hit, base)
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: Said above the stories of an answer that only share words or themes with the question.
+LOOSE = "Loosely related: these share words or themes with the question but do not speak to it"
 
 
 def weak_note(answer: Answer) -> str:
@@ -83,7 +93,14 @@ def _passage(hit: Hit, base: str) -> list[str]:
     if hit.heading:
         lines.append(f"  *Q: {_line(hit.heading)}*")
     lines += ["", f"  > {_line(hit.text)}", ""]
+    if tags := tags_line(hit):
+        lines += [f"  {_line(tags)}", ""]
     return lines
+
+
+def tags_line(hit: Hit) -> str:
+    """``principles: Trust, Empathy · tactics: Asset mapping``: the passage's tags (or ``""``)."""
+    return " · ".join(f"{kind}: {', '.join(values)}" for kind, values in hit.tags.items() if values)
 
 
 def _line(text: str) -> str:
@@ -91,4 +108,4 @@ def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-__all__ = ["answer_markdown", "citation", "filters_line", "moment_label", "weak_note"]
+__all__ = ["answer_markdown", "citation", "filters_line", "moment_label", "tags_line", "weak_note"]

@@ -32,8 +32,9 @@ from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
 from labstories.rag.snippets import highlight_spans
 
-from . import markdown
+from . import citation, markdown
 from .display import clock, lab_name, place, plural
+from .reading import reading
 
 #: Singular, readable names of the filter kinds.
 KIND_LABEL = {kind.name: kind.singular for kind in KIND.values()}
@@ -98,7 +99,23 @@ def tag_chips(tags: dict[str, list[str]]) -> list[tuple[str, str, str]]:
     ]
 
 
+def filter_pills(query: str, filters: Filters) -> list[tuple[str, str, str]]:
+    """(kind, value, link) for each filter in force: the link asks ``query`` again without that
+    value ("" when there is no question to ask again)."""
+    return [
+        (kind, value, links.answer_link(query, filters.remove(kind, value)) if query else "")
+        for kind, value in filters.pairs()
+    ]
+
+
+def noun(groups, n: int) -> str:
+    """What an answer lists: stories when it holds only stories, else results (stories and documents)."""
+    only_stories = all(g.type == "story" for g in groups)
+    return ("story" if n == 1 else "stories") if only_stories else ("result" if n == 1 else "results")
+
+
 ENV.globals.update(
+    noun=noun,
     audio_at=links.audio_at,
     story_link=links.story_link,
     is_web_url=is_web_url,
@@ -108,6 +125,7 @@ ENV.globals.update(
     plural=plural,
     highlight=highlight,
     tag_chips=tag_chips,
+    filter_pills=filter_pills,
     kind_label=KIND_LABEL,
 )
 
@@ -117,15 +135,19 @@ def describe_filters(filters: Filters) -> str:
     return str(ENV.get_template("macros.html").module.describe(filters))
 
 
-def answer_html(answer: Answer, base: str = "") -> str:
-    """The assistant message: notes, weak-match note, lead, what it is about (chips with the links
-    that narrow the answer), stories, copy controls. ``base`` makes copied links absolute."""
+def answer_html(answer: Answer, base: str = "", kept: Filters | None = None) -> str:
+    """The assistant message: notes, the filters in force (each removable), weak-match note, lead, what
+    it is about (chips with the links that narrow the answer), stories, copy controls. ``base`` makes
+    copied links absolute; ``kept`` are the filters carried over from the last question."""
     return ENV.get_template("answer.html").render(
         answer=answer,
         answer_link=answer.link,
         base=base,
+        kept=kept or Filters(),
         markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, base),
         citation=lambda hit: markdown.citation(hit, base),
+        citations=lambda hit: citation.forms(hit, base),
+        export_link=links.export_link(answer.query, answer.filters),
     )
 
 
@@ -139,6 +161,17 @@ def hit_html(hit: Hit, rank: int, stems: set[str], base: str = "") -> str:
 
 def notice_html(text: str) -> str:
     return ENV.get_template("notice.html").render(text=text)
+
+
+def absent_html(absent: list, query: str, filters: Filters) -> str:
+    """Places asked for that the archive lacks (:class:`ui.nearby.Absent`): said, with the nearest
+    values (each asks ``query`` again with it, when there is a question), and the filters kept."""
+    return ENV.get_template("absent.html").render(
+        absent=absent,
+        query=query,
+        filters=filters,
+        ask_with=lambda kind, value: links.answer_link(query, filters.replace(kind, [value])) if query else "",
+    )
 
 
 def play_html(audio_url: str | None, start: int, primary: bool = False, approximate: bool = False) -> str:
@@ -200,6 +233,7 @@ def metadata(document: Document) -> list[tuple[str, list[str]]]:
 
 
 ENV.globals.update(type_label=type_label, facts=facts, metadata=metadata, document_link=links.document_link)
+ENV.globals.update(reading=reading)  # a story's sections in readable pieces, each with its second (ui.reading)
 
 
 def glossary_html(kind: str, value: str, element: Element | None) -> str:
@@ -208,6 +242,7 @@ def glossary_html(kind: str, value: str, element: Element | None) -> str:
 
 __all__ = [
     "KIND_LABEL",
+    "absent_html",
     "answer_html",
     "chips_html",
     "current_section",
@@ -215,6 +250,7 @@ __all__ = [
     "document_html",
     "esc",
     "glossary_html",
+    "filter_pills",
     "highlight",
     "hit_html",
     "notice_html",

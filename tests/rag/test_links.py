@@ -62,3 +62,19 @@ def test_absolute_links_only_against_web_addresses():
     assert absolute("?story=S&t=3", "https://h.org/labs") == "https://h.org/labs?story=S&t=3"
     assert absolute("?story=S&t=3", "javascript:alert(1)") == "?story=S&t=3"
     assert absolute("?story=S&t=3", "") == "?story=S&t=3"
+
+
+def test_the_address_a_proxy_forwarded_and_only_a_well_formed_one():
+    from labstories.rag.links import export_link, forwarded_base, request_base
+
+    proxy = {"x-forwarded-host": "labs.example.org, inner:8080", "x-forwarded-proto": "https, http"}
+    assert forwarded_base(proxy) == "https://labs.example.org/"
+    assert forwarded_base(proxy | {"x-forwarded-prefix": "/labstories"}) == "https://labs.example.org/labstories/"
+    assert forwarded_base({"x-forwarded-host": "h.org:8443", "x-forwarded-proto": "gopher"}) == "http://h.org:8443/"
+    for host in ("evil.test/x", "a@b", "h.org\r\nSet-Cookie: x", "", "h.org:99999999"):
+        assert forwarded_base({"x-forwarded-host": host}) == "", host
+    assert forwarded_base({"x-forwarded-host": "h.org", "x-forwarded-prefix": "//evil.test"}) == "http://h.org/"
+    assert forwarded_base({}) == "" and forwarded_base(None) == ""
+    assert request_base({"host": "127.0.0.1:7860"}) == "http://127.0.0.1:7860/"
+    assert request_base({"host": "127.0.0.1:7860", **proxy}) == "https://labs.example.org/"
+    assert export_link("q & a?", Filters(country=["Peru"])) == "export.csv?q=q+%26+a%3F&country=Peru"

@@ -213,12 +213,14 @@ def test_a_new_question_after_a_follow_up_is_answered_as_asked(client):  # noqa:
     _, history, filters, _, link = chat(client, "how did villages repair water wells?")
     _, history, filters, _, link = chat(client, "only in Lemuria", history)
     assert filters["country"] == ["Lemuria"] and "Refining the previous question" in last_text(history)
-    # the browser sends the panel back as it shows it: Lemuria, set by the follow-up
+    # the browser sends the panel back as it shows it: Lemuria, set by the follow-up, and kept (the one rule)
     _, history, filters, _, link = chat(client, "How did they earn the trust of beekeepers?", history, filters=filters)
     answer = last_text(history)
-    assert "Refining the previous question" not in answer
-    assert filters["country"] == [] and "country=" not in link and link.startswith("?q=How+did+they+earn")
-    assert "SolutionMappers_AUD" in answer  # the beekeepers' story, which a Lemuria filter would hide
+    assert "Refining the previous question" not in answer and link.startswith("?q=How+did+they+earn")
+    assert filters["country"] == ["Lemuria"] and "country=Lemuria" in link
+    # removed, the beekeepers' story the Lemuria filter hid comes back
+    _, history, filters, _, link = chat(client, "How did they earn the trust of beekeepers?", history)
+    assert "SolutionMappers_AUD" in last_text(history) and "country=" not in link
 
 
 def test_a_filter_set_in_the_panel_stays_for_the_next_question(client):  # noqa: F811
@@ -366,13 +368,14 @@ def test_a_conversation_goes_on_after_the_server_dropped_its_session(client):  #
     _, history, filters, typed, link = chat(client, "only in Lemuria", first, conversation=conversation)
     assert "Refining the previous question" in last_text(history)
     assert filters["country"] == ["Lemuria"] and link.startswith("?q=how+did+villages") and "country=Lemuria" in link
-    assert typed["from_messages"] == {"country": ["Lemuria"]}
+    assert "from_messages" not in typed  # where a filter came from no longer matters (one rule)
     client.reset_session()
-    # Lemuria came from a typed follow-up: it must not leak into a new question, session or not
+    # Lemuria, typed in a follow-up, is kept for a new question as any filter in force is, session or not
     _, history, filters, _, link = chat(
         client, "How did they earn the trust of beekeepers?", history, filters=filters, conversation=typed
     )
-    assert filters["country"] == [] and "country=" not in link
+    assert filters["country"] == ["Lemuria"] and "country=Lemuria" in link
+    assert "Filters kept from your last question:" in last_text(history)
     client.reset_session()
     _, history, *_ = chat(client, "more", first, conversation=conversation)
     assert "Ask a question first" not in last_text(history)
@@ -418,8 +421,8 @@ def test_a_forged_conversation_sent_back_is_read_as_a_link_is(client):  # noqa: 
     answer = last_text(history)
     assert "javascript:" not in answer and "Nowhere" not in answer and not any(filters.values())
     assert "That was all" in answer  # page 9,999 is past the end: said, not an error
-    assert len(conversation["query"]) == 500 and conversation["base"] == "" and conversation["from_messages"] == {}
-    assert conversation["stories_shown"] == 9999 and set(conversation) == set(forged) - {"extra"}
+    assert len(conversation["query"]) == 500 and conversation["base"] == ""
+    assert conversation["stories_shown"] == 9999 and set(conversation) == set(forged) - {"extra", "from_messages"}
     client.reset_session()
     _, history, *_ = chat(client, "more", conversation=dict(forged, stories_shown=10**12, base="http://x.test/app?q=1"))
     assert "That was all" in last_text(history)

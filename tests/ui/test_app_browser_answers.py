@@ -112,19 +112,23 @@ def test_copy_as_markdown_holds_every_link(page, app_url):  # noqa: F811
     for deep in opens:
         assert f"]({base}{deep})" in copied  # each passage's deep link, absolute against the page
     assert f"Answer: {base}?q=" in copied
-    # and a single passage's citation
+    # and a single passage's citation: "Cite ▾" opens the three forms, each copies its own
+    answer.locator(".ls-cite-menu > summary").first.click()
     cite = answer.locator("a.ls-cite").first
     cite.click()
     page.wait_for_function(
-        "window.lsLastCopied && window.lsLastCopied.startsWith('UNDP Accelerator Lab')", timeout=10_000
+        "window.lsLastCopied && window.lsLastCopied.includes('R&D Archive interview')", timeout=10_000
     )
     citation = page.evaluate("navigator.clipboard.readText()")
     assert re.fullmatch(
-        r'UNDP Accelerator Lab \w+ \([A-Za-z ]+\), ".+", R&D Archive interview at ~?\d+:\d\d, '
+        r'[A-Za-z ]+, UNDP Accelerator Lab \w+, ".+", R&D Archive interview at ~?\d+:\d\d, '
         + re.escape(base)
         + r"\?story=\w+&t=\d+",
         citation,
     ), citation
+    answer.locator("a.ls-cite").nth(2).click()  # BibTeX
+    page.wait_for_function("window.lsLastCopied && window.lsLastCopied.startsWith('@misc{')", timeout=10_000)
+    assert page.evaluate("window.lsLastCopied").endswith("\n}") and base in page.evaluate("window.lsLastCopied")
     assert page.dialogs == []
     # show what was copied, for the screenshot
     page.evaluate(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,8 @@ import pytest
 from cli_support import assert_user_error, run
 from conftest import DATA, ROOT
 
+from labstories.index import Settings, update
+from labstories.index.settings import ALL
 from labstories.rag import StoryIndex
 from labstories.ui import cli
 
@@ -46,6 +49,8 @@ HIT_FIELDS = {
     "year",
     "language",
     "url",
+    "summary",
+    "speaker",
 }
 
 
@@ -478,3 +483,105 @@ def test_cli_markdown_with_and_without_public_url(capsys, mini, monkeypatch):
     assert "](https://labs.example.org/?story=Experimenters_SSD&t=" in capsys.readouterr().out
     code = cli.main(["search", "x", "--public-url", "ftp://nope", "--data-dir", mini])
     assert code == 2 and "--public-url of 'ftp://nope' is not an http(s) address" in capsys.readouterr().err
+
+
+# -- the header counts what is printed; Markdown lists it all, tags too --------------------
+
+#: Two stories about bees; one has five moments, more than ``--by-story`` shows of a story.
+BEES = DATA / "cli"
+BEE_QUESTION = "beekeepers honey"
+TAG_LINE = re.compile(r"^\s+((?:principles|tactics|tools|skills): .+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def bees_dir(tmp_path_factory, embedder) -> str:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("bees-index"))
+    update(BEES, settings, embedder=embedder)
+    return str(settings.data_dir)
+
+
+def _search(capsys, data_dir: str, *argv: str) -> str:
+    code, out, err = run(capsys, "search", BEE_QUESTION, *argv, "--data-dir", data_dir)
+    assert (code, err) == (0, "")
+    return out
+
+
+def test_by_story_header_counts_the_moments_it_prints(capsys, bees_dir, use_session_model):
+    hits = [json.loads(line) for line in _search(capsys, bees_dir, "--json").splitlines()]
+    assert [h["story"] for h in hits].count("Experimenters_HNY") == 5 and len(hits) == 7  # 3 of the 5 are shown
+    out = _search(capsys, bees_dir, "--by-story")
+    assert out.startswith(
+        f"5 of 7 passages (at most 3 per story) from 2 stories (2 labs) for {BEE_QUESTION!r}\n\n1. Honey Cooperatives"
+    )
+    assert out.count("   ▶ ") == 5 and len(re.findall(r"^\d+\. ", out, re.M)) == 2
+    plain = _search(capsys, bees_dir)
+    assert plain.startswith(f"7 passages from 2 stories for {BEE_QUESTION!r}\n") and plain.count("▶ ") == 7
+
+
+@pytest.mark.parametrize(
+    "by_story, count, passages",
+    [
+        (True, "5 of 7 passages (at most 3 per story) from 2 stories (2 labs)", 5),
+        (False, "7 passages from 2 stories", 7),
+    ],
+)
+def test_markdown_header_counts_what_it_lists(capsys, bees_dir, use_session_model, by_story, count, passages):
+    text = _search(capsys, bees_dir, "--format", "markdown", *(["--by-story"] if by_story else []))
+    assert text.startswith(f"## {BEE_QUESTION}\n\n{count}  \nFilters: none  \n")
+    assert len(re.findall(r"^- \[▶ ", text, re.M)) == passages
+
+
+@pytest.mark.parametrize("by_story", [True, False])
+def test_markdown_lists_every_story_of_the_text_output_with_its_tags(capsys, bees_dir, use_session_model, by_story):
+    grouping = ["--by-story"] if by_story else []
+    text = _search(capsys, bees_dir, *grouping)
+    md = _search(capsys, bees_dir, "--format", "markdown", *grouping)
+    text_stories = re.split(r"^\d+\. ", text, flags=re.M)[1:]
+    md_stories = re.split(r"^### \d+\. ", md, flags=re.M)[1:]
+    assert [s.split("\n")[0] for s in text_stories] == [s.split("\n")[0].split(" — ", 1)[1] for s in md_stories]
+    assert sum(len(TAG_LINE.findall(story)) for story in text_stories) >= 5
+    for in_text, in_md in zip(text_stories, md_stories, strict=True):
+        assert TAG_LINE.findall(in_md) == TAG_LINE.findall(in_text)  # every moment's tags, in order
+
+
+# -- facets --kind takes any name of a kind ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, kind",
+    [
+        ("countries", "country"),
+        ("Countries", "country"),
+        ("principle", "principles"),
+        ("roles", "role"),
+        ("sdg", "sdgs"),
+    ],
+)
+def test_facets_kind_takes_any_name_of_a_kind(capsys, mini_dir, use_session_model, given, kind):
+    code, out, err = run(capsys, "facets", "--kind", given, "--json", "--data-dir", mini_dir)
+    assert (code, err) == (0, "")
+    assert list(json.loads(out)) == [kind]
+
+
+def test_facets_unknown_kind_lists_the_kinds(capsys):
+    code, out, err = run(capsys, "facets", "--kind", "countrys")  # checked before the (missing) index is opened
+    assert_user_error(
+        code,
+        err,
+        "facets",
+        "unknown filter kind countrys; use one of principles, tactics, tools, skills, country, continent, role, "
+        "type, sdgs, year, language, methods",
+    )
+    assert out == ""
+
+
+# -- help reads as plain text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in ALL)])
+def test_help_has_no_backticks(capsys, command):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0 and "usage: labstories" in out
+    assert "`" not in out, [line for line in out.splitlines() if "`" in line]

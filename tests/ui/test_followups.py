@@ -1,5 +1,5 @@
 """The chat follow-up grammar (ui/followups.py): which messages refine the previous question and which are new
-questions, in English, French and Spanish, and where filters come from (panel vs. message)."""
+questions, in English, French and Spanish, and the one rule that keeps filters (all of them, whatever set them)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ def vocab():
 
 def ask(vocab, *messages, panel: Filters | None = None):
     """Send messages in one conversation, as the app does; the last step is returned."""
-    query, filters, from_messages, step = "", panel or Filters(), Filters(), None
+    query, filters, step = "", panel or Filters(), None
     for message in messages:
-        step = refine(message, query, filters, vocab, from_messages)
-        query, filters, from_messages = step.query, step.filters, step.from_messages
+        step = refine(message, query, filters, vocab)
+        query, filters = step.query, step.filters
     return step
 
 
@@ -59,7 +59,7 @@ PAIRS = [
     (Q, "migrants in Peru", NEW, Filters(country=["Peru"])),
     (Q, "what about savings groups?", NEW, Filters()),
     (Q, "Why did the lab trust local innovators in South Sudan?", NEW, Filters(country=["South Sudan"])),
-    (IN_PERU, "how did labs design pilots with farmers?", NEW, Filters()),
+    (IN_PERU, "how did labs design pilots with farmers?", NEW, Filters(country=["Peru"])),  # kept: one rule
     # French
     (Q, "seulement en Afrique", FOLLOW_UP, Filters(continent=["Africa"])),
     (Q, "et en Asie ?", FOLLOW_UP, Filters(continent=["Asia"])),
@@ -106,29 +106,32 @@ def test_the_pairs_cover_both_kinds_in_three_languages():
     assert sum(p[2] for p in PAIRS) >= 12 and sum(not p[2] for p in PAIRS) >= 12
 
 
-def test_a_follow_up_filter_does_not_leak_into_a_new_question(vocab):
+def test_a_follow_up_filter_is_kept_for_a_new_question(vocab):
     step = ask(vocab, Q, "what about trust?", "How did labs earn the trust of communities?")
     assert not step.follow_up and step.query.startswith("How did labs earn")
-    assert step.filters == Filters()
+    assert step.filters == Filters(principles=["Trust"]) == step.carried
 
 
-def test_follow_ups_build_on_each_other_until_a_new_question(vocab):
+def test_follow_ups_build_on_each_other_and_a_new_question_keeps_them(vocab):
     step = ask(vocab, Q, "only in Africa", "what about trust?")
     assert step.follow_up and step.query == Q
     assert step.filters == Filters(principles=["Trust"], continent=["Africa"])
-    assert ask(vocab, Q, "only in Africa", "what about trust?", "savings groups").filters == Filters()
+    step = ask(vocab, Q, "only in Africa", "what about trust?", "savings groups")
+    assert not step.follow_up and step.filters == Filters(principles=["Trust"], continent=["Africa"])
 
 
-def test_panel_filters_stay_for_new_questions_message_filters_do_not(vocab):
+def test_panel_and_message_filters_follow_the_same_rule(vocab):
     step = ask(vocab, Q, "only in Africa", "savings groups in Mexico", panel=Filters(principles=["Trust"]))
     assert not step.follow_up
-    assert step.filters == Filters(principles=["Trust"], country=["Mexico"])
-    assert step.from_messages == Filters(country=["Mexico"])
+    assert step.filters == Filters(
+        principles=["Trust"], country=["Mexico"]
+    )  # Mexico is not in Africa: it drops the continent
+    assert step.carried == Filters(principles=["Trust"])
 
 
-def test_a_place_named_in_a_question_does_not_carry_to_the_next_question(vocab):
+def test_a_place_named_in_a_question_carries_to_the_next_question(vocab):
     step = ask(vocab, IN_PERU, "how did labs design pilots?")
-    assert step.filters == Filters() and step.query == "how did labs design pilots?"
+    assert step.filters == Filters(country=["Peru"]) and step.query == "how did labs design pilots?"
 
 
 def test_a_follow_up_repeating_a_panel_filter_leaves_it_the_users(vocab):

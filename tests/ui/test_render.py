@@ -17,7 +17,7 @@ from labstories.rag.answer import about as answer_about
 from labstories.rag.filters import Relaxation
 from labstories.rag.records import Filters, Hit
 from labstories.rag.strength import MatchStrength
-from labstories.ui import render
+from labstories.ui import reading, render
 
 PAYLOADS = (
     "<img src=x onerror=alert(1)>",
@@ -52,6 +52,8 @@ ALLOWED_TAGS = {
     "summary",
     "ul",
     "li",
+    "input",  # the story view's find box: static markup
+    "button",
 }
 
 
@@ -77,7 +79,7 @@ def assert_inert(markup: str, fields: list[str] = ()) -> None:
     assert not [name for name, _ in parsed.attrs if name.startswith("on")]
     for name, value in parsed.attrs:
         if name in ("href", "src", "action", "formaction"):
-            assert value.startswith(("https://", "http://", "?")), value
+            assert value.startswith(("https://", "http://", "?", "export.csv?")), value  # the app's CSV route
     for raw in ("<img", "<script", "${", "{{", "`"):
         assert raw not in markup, raw
     text = "".join(parsed.text)
@@ -236,3 +238,92 @@ def test_templates_escape_by_default(template):
     assert env.autoescape is True or env.autoescape(template)
     source = (render.Path(render.__file__).parent / "templates" / template).read_text("utf-8")
     assert "|safe" not in source.replace(" ", "") and "autoescape false" not in source
+
+
+# -- long paragraphs in readable pieces (ui/reading.py) ------------------------------------------------
+
+
+def _sentences(*lengths: int) -> str:
+    """Sentences of the given word counts, each word numbered so every cut is visible."""
+    words = iter(range(100_000))
+    return " ".join(" ".join(["Word"] + [f"w{next(words)}" for _ in range(n - 1)]) + "." for n in lengths)
+
+
+def test_a_paragraph_of_up_to_longest_words_is_shown_whole():
+    for text in ("", "One.", _sentences(50, 50, 50), _sentences(150)):
+        assert reading.pieces(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [(7, 23) * 8, (10,) * 40, (17, 5, 31) * 20, (60, 60, 60), (141, 12, 9), (12,) * 154],
+    ids=["151 words", "400 words", "1060 words", "three long", "one very long", "1848 words"],
+)
+def test_a_long_paragraph_is_cut_between_sentences_into_even_pieces(lengths):
+    text = _sentences(*lengths)
+    words = len(text.split())
+    cut = reading.pieces(text)
+    assert " ".join(cut) == text  # nothing lost, nothing reordered, each cut between two sentences
+    assert all(piece.endswith(".") and piece.startswith("Word ") for piece in cut)
+    assert 2 <= len(cut) <= max(2, round(words / reading.AIM))
+    longest_sentence = max(lengths)
+    for piece in cut:  # each cut is at the sentence end nearest its share of the words
+        assert abs(len(piece.split()) - words / len(cut)) <= longest_sentence
+
+
+def test_a_run_on_paragraph_with_no_sentence_end_stays_whole():
+    text = " ".join(f"word{i}" for i in range(400))
+    assert reading.pieces(text) == [text]
+
+
+def test_each_piece_plays_from_its_share_of_the_section():
+    tags = {"principles": ["Trust"]}
+    section = Section(60, 360, "Q?", [Paragraph(_sentences(*(10,) * 40), tags)])
+    pieces = reading.reading(section)
+    assert [len(p.text.split()) for p in pieces] == [100, 100, 100, 100]
+    # 100 of 400 words into a 300 s span is 75 s in, started 3 s (rag.moments.BACK_OFF) early.
+    assert [p.start for p in pieces] == [60, 132, 207, 282]
+    assert [p.approximate for p in pieces] == [False, True, True, True]
+    assert [p.tags for p in pieces] == [{}, {}, {}, tags]  # the chips follow the paragraph
+
+
+def test_an_inline_time_is_kept_and_interpolation_restarts_from_it():
+    section = Section(
+        0,
+        400,
+        "Q?",
+        [Paragraph(_sentences(*(10,) * 20)), Paragraph(_sentences(*(10,) * 20), start=200), Paragraph("Short.")],
+    )
+    pieces = reading.reading(section)
+    assert [(p.start, p.approximate, p.timed) for p in pieces] == [
+        (0, False, False),
+        (97, True, False),  # 100 of 200 words before the 200 s mark
+        (200, False, True),
+        (296, True, False),  # 100 of 201 words between 200 s and 400 s: 200 + 99.5 - 3
+        (396, True, False),
+    ]
+
+
+def test_with_no_later_time_known_a_piece_plays_from_the_known_time_before_it():
+    last = Section(500, None, "Last?", [Paragraph(_sentences(*(10,) * 30))])
+    assert [(p.start, p.approximate) for p in reading.reading(last)] == [(500, False)] * 3
+
+
+def test_a_long_paragraph_is_shown_in_escaped_pieces_with_their_seconds():
+    long_evil = " ".join(f"Sentence {i} says {evil('long')}." for i in range(30))
+    story = Story(
+        id="S_LONG",
+        title="t",
+        summary="s",
+        links={"audio": "https://example.org/a.m4a"},
+        countries=["c"],
+        continents=["a"],
+        role="r",
+        iso3="LNG",
+        sections=[Section(0, 600, "Q?", [Paragraph(long_evil)])],
+    )
+    markup = render.story_html(story, None)
+    assert_inert(markup, ["long"])
+    assert markup.count('<p class="ls-para" data-start="') == len(reading.pieces(long_evil)) >= 3
+    assert markup.count('class="ls-play ls-approx"') == len(reading.pieces(long_evil)) - 1
+    assert "Sentence 29 says" in markup  # the stored text is shown whole, in order

@@ -69,6 +69,8 @@ def _assert_inert(markup: str) -> None:
         "summary",
         "ul",
         "li",
+        "input",  # the story view's find box: static markup
+        "button",
     }
     assert not [name for name, _ in parsed.attrs if name.startswith("on")]
     for name, value in parsed.attrs:
