@@ -145,7 +145,8 @@ def test_off_topic_question_gets_the_weak_match_note(page, app_url):  # noqa: F8
     answer = page.locator("#ls-chat .ls-answer").last
     note = answer.locator(".ls-weak")
     assert note.count() == 1
-    assert note.inner_text().startswith("No passage speaks to this directly; the closest are below.")
+    assert note.inner_text().startswith("No passage speaks to this directly; the closest are folded below.")
+    assert answer.locator("details.ls-loose").count() == 1 and answer.locator(".ls-narrow").count() == 0
     # the note comes before the passages
     assert answer.inner_html().index("ls-weak") < answer.inner_html().index("ls-hit")
     _shot(page, "answers-weak-match")
