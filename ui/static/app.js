@@ -4,11 +4,12 @@
 // (a.ls-play plays, a.ls-open opens a story, a.ls-chip shows the glossary, a.ls-narrow asks
 // again with a filter added, a.ls-copy copies a link, a.ls-cite / a.ls-copy-md copy the text of
 // the hidden .ls-clip beside them), a bridge that hands a link to the server through a hidden
-// textbox, and window.lsSync, which puts the current answer or story in the address bar.
+// textbox, and window.lsSync, which puts the current answer or story in the address bar, as an
+// entry of the browser's history of its own (see the history block: Back and Forward, scroll positions).
 //
 // Rules: it never builds markup from data. It reads only hrefs, textContent and data-start
-// attributes and sets only textContent, src, currentTime, playbackRate, classes and aria-current
-// (and paints find matches as CSS highlights, see the story view's block). It holds no
+// attributes and sets only textContent, src, currentTime, playbackRate, classes, aria-current and
+// aria-expanded, the history's entries (an address, a scroll position) and the scroll (and paints find matches as CSS highlights, see the story view's block). It holds no
 // conversation state: the conversation and the filters travel as data in hidden components
 // (ui/app.py). Copying uses the Clipboard API where
 // the page is a secure context, and falls back to a selected textarea and execCommand('copy')
@@ -243,9 +244,12 @@
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     if (event.target.closest && event.target.closest('a.ls-open, #ls-back')) leave();
   }, true);
-  // Show the newest answer from its first line, unless it already starts in the upper half.
+  // Show the newest answer from its first line, unless it already starts in the upper half (or the
+  // reader has scrolled meanwhile).
   function showNewest(top) {
+    const from = window.scrollY;
     setTimeout(() => {
+      if (window.scrollY !== from) return;
       const answers = document.querySelectorAll('#ls-chat .ls-answer');
       if (!answers.length) { if (top) window.scrollTo(0, 0); return; }
       const at = answers[answers.length - 1].getBoundingClientRect().top;
