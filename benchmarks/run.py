@@ -16,6 +16,7 @@ FILE``) so its memory and start-up are its own, with its own timeout:
 * ``moments``: speaking rate and how far hits' moments lie from their section's start;
 * ``retrieval_ablation``: nDCG/Recall/MRR of the shipped ranking and its ablations;
 * ``weak_match``: the weak-match threshold against off-topic and answered questions;
+* ``story_strength``: the rule that folds an answer's loosely related stories;
 * ``onnx_embedding``: torch against the ONNX fp32/int8 exports (speed, agreement, nDCG).
 
 ``synthetic.py`` and ``serve_probe.py`` are helpers of ``scale`` (:data:`HELPERS`),
@@ -92,6 +93,7 @@ def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
             Bench("moments", "moments.py", [asked, *index], 180),
             Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index], 180),
             Bench("weak_match", "weak_match.py", [asked, str(OFF_TOPIC), *index], 180),
+            Bench("story_strength", "story_strength.py", [asked, str(OFF_TOPIC), *index], 180),
             Bench(
                 "onnx_embedding",
                 "onnx_embedding.py",
@@ -114,6 +116,7 @@ def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
         Bench("moments", "moments.py", [asked, *index]),
         Bench("retrieval_ablation", "retrieval_ablation.py", [asked, *index]),
         Bench("weak_match", "weak_match.py", [asked, str(OFF_TOPIC), *index]),
+        Bench("story_strength", "story_strength.py", [asked, str(OFF_TOPIC), *index]),
         Bench("onnx_embedding", "onnx_embedding.py", [str(corpus), "--dev", asked, "--work", "{work}/onnx"], 7200),
     ]
 
