@@ -34,13 +34,10 @@ from pathlib import Path
 import numpy as np
 
 from labstories.index import Embedder, Settings, update
-from labstories.index.text import tokenize
 from labstories.rag import Filters, StoryIndex, read_questions
 from labstories.rag.filters import passage_mask
 from labstories.rag.fusion import best_per_group
 from labstories.rag.search import Candidates, top_positions
-from labstories.rag.snippets import query_stems
-from labstories.rag.translate import to_english
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -55,13 +52,13 @@ class Original(StoryIndex):
     def candidates(self, query: str, filters: Filters | None = None) -> Candidates:
         query = query.strip()
         filters = self.resolve(filters)
-        english = to_english(query).text if self.config.translate else query
+        understood = self.understand(query)
         mask = passage_mask(filters, self.state.passages, self.state.documents)
         if not mask.any():
-            return Candidates({}, {}, {}, query_stems(english))
+            return Candidates({}, {}, {}, self.stems(understood))
         allowed = np.flatnonzero(mask) if filters else None
-        dense = best_per_group(self._dense(english, filters, allowed), self._section_of)
-        scores = np.where(mask, self.state.keyword.scores(tokenize(english)), 0.0)
+        dense = best_per_group(self._dense(understood.text, filters, allowed), self._section_of)
+        scores = np.where(mask, self.state.keyword.scores(self._keyword_tokens(understood)), 0.0)
         wanted = self.config.candidates_for(self.config.keyword_candidates, len(self.state.passages))
         top = top_positions(scores, min(wanted, int((scores > 0).sum())))
         keyword = best_per_group([(int(i), float(scores[i])) for i in top], self._section_of)
@@ -71,7 +68,7 @@ class Original(StoryIndex):
             {key: score for key, _, score in dense},
             {key: score for key, _, score in keyword},
             shown,
-            query_stems(english),
+            self.stems(understood),
         )
 
 

@@ -89,6 +89,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN)
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """English function words ("you", "your", "about", …): bm25s's longer (NLTK) list. The keyword
+    index keeps them, but they are never worth marking in a passage or weighing as a question's topic."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case words, English stopwords dropped, Snowball-stemmed: how indexing and
     querying both split text, so the keyword index can score any token list."""

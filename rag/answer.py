@@ -25,7 +25,6 @@ from labstories.index.vocabulary import DOCUMENT_TYPES
 from . import links
 from .filters import Relaxation
 from .records import Filters, Hit
-from .snippets import query_stems
 from .strength import MatchStrength, assess, speaks
 
 #: Moments shown per story: the best one and up to two more, folded.
@@ -98,6 +97,9 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     #: Every story of the answer, in the order pages take them.
     everything: list[StoryGroup] = field(default_factory=list)
+    #: The English the question was searched as, when it was asked in French or Spanish.
+    searched_as: str = ""
+    asked_in: str = "en"  # the question's language ("en", "fr", "es")
 
     @property
     def by_type(self) -> list[Narrowing]:
@@ -166,12 +168,15 @@ def answer(
     (0-based) that holds ``labs`` labs (None: every story from ``first`` on); the same question and
     filters always give the same stories in the same order."""
     filters = index.resolve(filters)
+    understood = index.understand(query)
     hits = index.search(query, filters, retrieve)
     groups = group_by_story(hits)
     strength = assess(index, query, filters, hits) if hits else None
     weights = index.term_weights(query) if strength and strength.strong else {}
+    own = index.term_weights(query, own=True) if strength and strength.strong and understood.translated else {}
     for group in groups:  # when nothing is strong, no story is presented as speaking to the question
-        group.strong = bool(strength and strength.strong) and speaks(group.hits, weights)
+        mine = own if group.best.language == understood.language else None
+        group.strong = bool(strength and strength.strong) and speaks(group.hits, weights, mine)
     groups = [g for g in groups if g.strong] + [g for g in groups if not g.strong]  # those that speak first
     if labs:
         groups = promote_types(groups, labs)
@@ -186,7 +191,7 @@ def answer(
         len(groups),
         len(hits),
         len({g.lab for g in groups}),
-        query_stems(query),
+        index.stems(understood),
         list(notes),
         relaxations=index.relaxations(filters) if not hits else [],
         strength=strength if not first else None,  # said once, on the first page
@@ -197,6 +202,8 @@ def answer(
         ],
         hits=hits,
         everything=groups,
+        searched_as=understood.text if understood.translated else "",
+        asked_in=understood.language,
     )
 
 

@@ -37,7 +37,7 @@ from .fusion import best_per_group, combine, ranked, reciprocal_rank_fusion, sto
 from .moments import SpeakingRate, moment, speaking_rate
 from .records import Filters, Hit
 from .snippets import query_stems, snippet
-from .translate import to_english
+from .translate import Translation, to_english
 from .vector_source import VectorSource, open_vectors
 
 
@@ -221,29 +221,47 @@ class StoryIndex:
         if not query:
             raise QueryError("empty")
         filters = self.resolve(filters)
-        # French/Spanish questions meet English transcripts
-        english = to_english(query).text if self.config.translate else query
+        understood = self.understand(query)
+        stems = self.stems(understood)
         allowed = self.filter_index.positions(filters)  # None: no filter
         available = len(self.state.passages) if allowed is None else len(allowed)
         if not available:
-            return Candidates({}, {}, {}, query_stems(english))
-        dense = best_per_group(self._dense(english, filters, allowed), self._section_of)
-        keyword = best_per_group(self._keyword(english, allowed), self._section_of)
+            return Candidates({}, {}, {}, stems)
+        dense = best_per_group(self._dense(understood.text, filters, allowed), self._section_of)
+        keyword = best_per_group(self._keyword(self._keyword_tokens(understood), allowed), self._section_of)
         best_window = {key: position for key, position, _ in keyword}
         best_window.update({key: position for key, position, _ in dense})  # prefer the best dense window
         return Candidates(
             dense={key: score for key, _, score in dense},
             keyword={key: score for key, _, score in keyword},
             best_window=best_window,
-            stems=query_stems(english),
+            stems=stems,
         )
 
-    def term_weights(self, query: str) -> dict[str, float]:
+    def understand(self, query: str) -> Translation:
+        """The question as searched: French and Spanish ones meet the English documents in English."""
+        return to_english(query) if self.config.translate else Translation("en", query)
+
+    @staticmethod
+    def stems(understood: Translation) -> set[str]:
+        """Words to mark in a passage: the English rendering's, and a translated question's own
+        (which the archive's Spanish and French documents use)."""
+        return query_stems(understood.text) | query_stems(" ".join(understood.words))
+
+    @staticmethod
+    def _keyword_tokens(understood: Translation) -> list[str]:
+        """BM25's query: the English words, and a translated question's own words too, so a Spanish
+        question also finds the Spanish documents by their words (each token once)."""
+        return list(dict.fromkeys(tokenize(understood.text) + tokenize(" ".join(understood.words))))
+
+    def term_weights(self, query: str, own: bool = False) -> dict[str, float]:
         """The question's content words (stems, in English) with their weight in the archive (IDF):
-        what a passage must mention to be about the question and not only near it in meaning."""
-        english = to_english(query).text if self.config.translate else query
+        what a passage must mention to be about the question and not only near it in meaning.
+        ``own``: a translated question's own words instead, which its language's documents use."""
+        understood = self.understand(query)
+        stems = query_stems(" ".join(understood.words) if own else understood.text)
         size = len(self.state.passages)
-        return {s: math.log(1 + size / (1 + self.state.keyword.document_frequency(s))) for s in query_stems(english)}
+        return {s: math.log(1 + size / (1 + self.state.keyword.document_frequency(s))) for s in stems}
 
     def rank(self, found: Candidates, config: RetrievalConfig | None = None) -> list[tuple[str, float]]:
         """The cheap half: fuse the sides, lift sections of strong stories, sort."""
@@ -280,9 +298,9 @@ class StoryIndex:
         keep = (inside < len(allowed)) & (allowed[np.minimum(inside, len(allowed) - 1)] == found)
         return [pair for pair, kept in zip(live, keep) if kept][:wanted]
 
-    def _keyword(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def _keyword(self, tokens: list[str], allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """(passage position, BM25), best first, among the allowed positions only."""
-        positions, scores = self.state.keyword.matches(tokenize(query), allowed)
+        positions, scores = self.state.keyword.matches(tokens, allowed)
         wanted = self.config.candidates_for(self.config.keyword_candidates, len(self.state.passages))
         keep = top_positions(scores, min(wanted, len(scores)))
         return [(int(positions[i]), float(scores[i])) for i in keep]

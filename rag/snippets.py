@@ -7,7 +7,7 @@ escapes the text and wraps the spans.
 
 from __future__ import annotations
 
-from labstories.index.text import WORD, first_stems, split_sentences, stems_of, tokenize
+from labstories.index.text import WORD, first_stems, function_words, split_sentences, stems_of, tokenize
 
 #: Question words that BM25 may keep but that are noise when marked in a passage.
 _QUESTION_WORDS = frozenset(
@@ -19,8 +19,9 @@ _QUESTION_WORDS = frozenset(
 
 
 def query_stems(query: str) -> set[str]:
-    """Stems worth marking in a passage: the query's content words."""
-    return set(tokenize(query)) - _QUESTION_WORDS
+    """Stems worth marking in a passage: the query's content words, never its function words."""
+    content = " ".join(w for w in WORD.findall(query.lower()) if w not in function_words())
+    return set(tokenize(content)) - _QUESTION_WORDS
 
 
 def highlight_spans(text: str, stems: set[str]) -> list[tuple[int, int]]:

@@ -32,6 +32,10 @@ STRONG_COSINE = 0.28
 STORY_COSINE = 0.28
 STORY_COVERAGE = 0.25
 STORY_SURE_COSINE = 0.55
+#: A document in a French or Spanish question's own language: the English model cannot judge how
+#: close the two are in meaning, so words alone decide, with a stricter bar — it speaks when it
+#: mentions half the weight of the question's own content words.
+OWN_LANGUAGE_COVERAGE = 0.5
 
 
 def best_cosine(hits: list[Hit], top: int = TOP) -> float:
@@ -54,10 +58,13 @@ def coverage(hits: list[Hit], weights: dict[str, float]) -> float:
     return sum(weight for stem, weight in weights.items() if stem in words) / total
 
 
-def speaks(hits: list[Hit], weights: dict[str, float]) -> bool:
-    """Does this story's part of the answer speak to the question (see :data:`STORY_COSINE`)?"""
+def speaks(hits: list[Hit], weights: dict[str, float], own: dict[str, float] | None = None) -> bool:
+    """Does this story's part of the answer speak to the question (see :data:`STORY_COSINE`)?
+    ``own``: the weights of a translated question's own words, for a document in its language."""
     cosine = group_cosine(hits)
-    return cosine >= STORY_SURE_COSINE or (cosine >= STORY_COSINE and coverage(hits, weights) >= STORY_COVERAGE)
+    if cosine >= STORY_SURE_COSINE or (cosine >= STORY_COSINE and coverage(hits, weights) >= STORY_COVERAGE):
+        return True
+    return bool(own) and coverage(hits, own) >= OWN_LANGUAGE_COVERAGE
 
 
 def is_strong(hits: list[Hit], threshold: float = STRONG_COSINE) -> bool:

@@ -28,6 +28,12 @@ class Translation:
     language: str  # "en", "fr" or "es"
     text: str  # the English rendering (the query itself when English)
     unknown: tuple[str, ...] = ()
+    #: The question's own content words (lower-case, accents kept), for documents in its language.
+    words: tuple[str, ...] = ()
+
+    @property
+    def translated(self) -> bool:
+        return self.language != "en"
 
 
 #: Function words the stock lists lack (accents folded).
@@ -86,8 +92,10 @@ def detect_language(text: str) -> str:
     return language if votes[language] > votes["en"] else "en"
 
 
+@lru_cache(maxsize=1024)
 def to_english(text: str, language: str | None = None) -> Translation:
-    """``language`` ("fr"/"es") skips detection, for words too few to detect (chat follow-ups)."""
+    """``language`` ("fr"/"es") skips detection, for words too few to detect (chat follow-ups).
+    Cached: one question is translated for its search, its strength and its page."""
     language = language or detect_language(text)
     if language == "en":
         return Translation("en", text)
@@ -100,6 +108,9 @@ def to_english(text: str, language: str | None = None) -> Translation:
             english.append(meaning)
             rest = pattern.sub(" ", fold(rest))
     unknown = []
+    own = [w.strip("'’-") for w in _WORD.findall(text.lower())]
+    own = [w for w in own if len(w) >= 2 and fold(w) not in _stopwords()[language]]
+    hollow: set[str] = set()
     for word in _WORD.findall(rest):
         word = word.strip("'’-")
         folded = fold(word)
@@ -107,9 +118,16 @@ def to_english(text: str, language: str | None = None) -> Translation:
             continue
         # The exact word first (stems of different words can collide), then its stem.
         meaning = words.get(folded) or stems.get(_stem(language, word))
+        if meaning and set(meaning.split()) <= _stopwords()["en"]:
+            hollow.add(folded)  # "comment" → "how": no topic, and an English word of its own
         if meaning:
             english.append(meaning)
         else:
             english.append(folded)
             unknown.append(folded)
-    return Translation(language, " ".join(dict.fromkeys(english)), tuple(unknown))
+    return Translation(
+        language,
+        " ".join(dict.fromkeys(english)),
+        tuple(unknown),
+        tuple(dict.fromkeys(w for w in own if fold(w) not in hollow)),
+    )

@@ -6,6 +6,8 @@ fixture (headless Chromium through Playwright) lives in conftest.py.
 
 from __future__ import annotations
 
+import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -37,3 +39,14 @@ def watched_page(browser, clipboard_origin: str | None = None):
         assert page.external == [], "the page tried to reach the network"
     finally:
         context.close()
+
+
+def shot(page, name: str, full_page: bool = True) -> Path:
+    """A screenshot in tests/artifacts/ (and in ``$LABSTORIES_SHOTS`` when set, for the docs)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    if extra := os.environ.get("LABSTORIES_SHOTS"):
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(extra) / path.name)
+    return path

@@ -222,3 +222,12 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh watched page (browser_support.watched_page): no dialog or network request unnoticed."""
+    from browser_support import watched_page
+
+    with watched_page(browser) as page:
+        yield page

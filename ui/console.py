@@ -65,6 +65,8 @@ def print_kept_index(settings) -> None:
 def print_answer(answer: Answer, by_story: bool = False) -> None:
     """The readable answer: the weak-match note when nothing speaks to the question, then the
     passages ranked (or, ``by_story``, each story once with its best moment and up to two more)."""
+    if searched := markdown.searched_as(answer):
+        print(textwrap.fill(searched, _width()) + "\n")
     if not answer.hits:
         print_empty(answer)
         return
@@ -162,7 +164,11 @@ def print_markdown(answer: Answer, by_story: bool, base: str = "") -> None:
     groups = answer.groups if by_story else [StoryGroup(rank, [hit]) for rank, hit in enumerate(answer.hits, 1)]
     count = count_line(answer.hits, answer.groups if by_story else None) if answer.hits else ""
     note = markdown.weak_note(answer) if answer.weak else ""
-    print(markdown.answer_markdown(answer.query, answer.filters, groups, base, note=note, count=count), end="")
+    searched = markdown.searched_as(answer)
+    text = markdown.answer_markdown(
+        answer.query, answer.filters, groups, base, note=note, count=count, searched=searched
+    )
+    print(text, end="")
 
 
 def _width() -> int:

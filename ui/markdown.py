@@ -15,6 +15,7 @@ from labstories.index.vocabulary import DOCUMENT_TYPE, KIND
 from labstories.rag import links
 from labstories.rag.answer import Answer, StoryGroup
 from labstories.rag.records import Filters, Hit
+from labstories.rag.translate import LANGUAGES
 
 from . import citation as citation_forms
 from .display import clock, lab_name, place
@@ -36,7 +37,13 @@ def filters_line(filters: Filters) -> str:
 
 
 def answer_markdown(
-    query: str, filters: Filters, groups: list[StoryGroup], base: str = "", note: str = "", count: str = ""
+    query: str,
+    filters: Filters,
+    groups: list[StoryGroup],
+    base: str = "",
+    note: str = "",
+    count: str = "",
+    searched: str = "",
 ) -> str:
     """The question, ``count`` (what is listed, as the terminal counts it) and the filters (and
     ``note``, the weak-match note), then per passage: lab, country, role, moment (an audio link),
@@ -45,6 +52,7 @@ def answer_markdown(
         f"## {_line(query)}",
         "",
         *([f"{_line(count)}  "] if count else []),
+        *([f"{_line(searched)}  "] if searched else []),
         f"Filters: {filters_line(filters)}  ",
         f"Answer: {links.absolute(links.answer_link(query, filters), base)}",
         "",
@@ -65,6 +73,13 @@ def answer_markdown(
         for hit in group.hits:
             lines += _passage(hit, base)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def searched_as(answer: Answer) -> str:
+    """``Asked in Spanish, searched in English as “…”`` for a French or Spanish question, else ""."""
+    if not answer.searched_as:
+        return ""
+    return f"Asked in {LANGUAGES[answer.asked_in].title()}, searched in English as “{answer.searched_as}”"
 
 
 #: Said above the stories of an answer that only share words or themes with the question.

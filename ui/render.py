@@ -108,6 +108,12 @@ def filter_pills(query: str, filters: Filters) -> list[tuple[str, str, str]]:
     ]
 
 
+def chip_kinds(groups) -> list[str]:
+    """The tag kinds (principles, tactics, …) whose chips the page shows, in display order: the legend's keys."""
+    shown = {kind for group in groups for hit in group.hits for kind in hit.tags if hit.tags[kind]}
+    return [kind for kind in TAG_KINDS if kind in shown]
+
+
 def noun(groups, n: int) -> str:
     """What an answer lists: stories when it holds only stories, else results (stories and documents)."""
     only_stories = all(g.type == "story" for g in groups)
@@ -116,6 +122,7 @@ def noun(groups, n: int) -> str:
 
 ENV.globals.update(
     noun=noun,
+    chip_kinds=chip_kinds,
     audio_at=links.audio_at,
     story_link=links.story_link,
     is_web_url=is_web_url,
@@ -127,6 +134,7 @@ ENV.globals.update(
     tag_chips=tag_chips,
     filter_pills=filter_pills,
     kind_label=KIND_LABEL,
+    searched_as=markdown.searched_as,
 )
 
 
@@ -144,7 +152,9 @@ def answer_html(answer: Answer, base: str = "", kept: Filters | None = None) -> 
         answer_link=answer.link,
         base=base,
         kept=kept or Filters(),
-        markdown=markdown.answer_markdown(answer.query, answer.filters, answer.groups, base),
+        markdown=markdown.answer_markdown(
+            answer.query, answer.filters, answer.groups, base, searched=markdown.searched_as(answer)
+        ),
         citation=lambda hit: markdown.citation(hit, base),
         citations=lambda hit: citation.forms(hit, base),
         export_link=links.export_link(answer.query, answer.filters),

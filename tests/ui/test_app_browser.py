@@ -11,22 +11,11 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import ARTIFACTS, watched_page
+from browser_support import shot, watched_page
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as page:
-        yield page
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_answer_link_shows_passages_and_filter(page, app_url):  # noqa: F811
@@ -38,11 +27,11 @@ def test_answer_link_shows_passages_and_filter(page, app_url):  # noqa: F811
     assert "principle Trust" in page.locator("#ls-chat .ls-lead").first.inner_text()
     assert "Trust" in page.locator("#ls-f-principles").inner_text()  # shown, removable, in the panel
     assert "principle=Trust" in page.url
-    _shot(page, "answer-desktop")
+    shot(page, "answer-desktop")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways scrolling
-    _shot(page, "answer-phone")
+    shot(page, "answer-phone")
 
 
 def test_typing_a_question_and_a_follow_up_updates_the_address_bar(page, app_url):  # noqa: F811
@@ -86,7 +75,7 @@ def test_play_control_starts_the_in_app_player_at_the_passage(page, app_url, aud
     assert page.url.startswith(app_url)  # played in the app, not by navigating away
     # The direct link opens the browser's own player at the same second.
     assert page.locator('#ls-chat a.ls-ext[href$="#t=132"]').first.get_attribute("target") == "_blank"
-    _shot(page, "player")
+    shot(page, "player")
 
 
 def test_story_link_highlights_the_section_and_readies_audio(page, app_url):  # noqa: F811
@@ -102,10 +91,10 @@ def test_story_link_highlights_the_section_and_readies_audio(page, app_url):  # 
         timeout=15_000,
     )
     assert page.evaluate("document.getElementById('ls-audio').paused")  # ready, not playing by itself
-    _shot(page, "story-desktop")
+    shot(page, "story-desktop")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
-    _shot(page, "story-phone")
+    shot(page, "story-phone")
 
 
 def test_chip_shows_the_glossary_and_filters_by_it(page, app_url):  # noqa: F811
@@ -132,7 +121,7 @@ def test_xss_story_renders_inert(page, app_url):  # noqa: F811
     story = page.locator("#ls-story")
     assert "<img src=x onerror" in story.inner_text() and "${window.__xss" in story.inner_text()
     assert story.locator("a.ls-play").count() == 0  # javascript: audio was dropped
-    _shot(page, "xss-story")
+    shot(page, "xss-story")
     page.goto(app_url + "/?story=Experimenters_XSS&t=90")
     page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
     page.wait_for_timeout(500)

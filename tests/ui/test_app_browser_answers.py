@@ -4,14 +4,11 @@ $LABSTORIES_SHOTS when set)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import ARTIFACTS, watched_page
+from browser_support import shot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +19,6 @@ MIGRANTS = "How did labs build belonging with migrants?"
 def page(browser, app_url):  # noqa: F811
     with watched_page(browser, clipboard_origin=app_url) as page:
         yield page
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    extra = os.environ.get("LABSTORIES_SHOTS")
-    if extra:
-        Path(extra).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(extra) / path.name)
 
 
 def _ask(page, app_url, question: str) -> None:  # noqa: F811
@@ -58,7 +45,7 @@ def test_grouped_answer_shows_five_labs_on_the_first_page(page, app_url):  # noq
     about = answer.locator(".ls-about a.ls-narrow")
     assert about.count() >= 2 and re.search(r"\d", about.first.inner_text())
     assert "1 stories" not in answer.inner_text()
-    _shot(page, "answers-grouped")
+    shot(page, "answers-grouped")
     # "More" brings the next stories
     page.locator("#ls-more").click()
     page.wait_for_function("document.querySelectorAll('#ls-chat .ls-answer').length >= 2", timeout=20_000)
@@ -89,7 +76,7 @@ def test_play_on_an_interpolated_passage_starts_past_the_section_start(page, app
     # the deep link carries the same moment, and the story view highlights the section that holds it
     link = first.locator("a.ls-open").get_attribute("href")
     assert link.endswith(f"t={seconds}")
-    _shot(page, "answers-interpolated-play")
+    shot(page, "answers-interpolated-play")
     page.goto(app_url + "/" + link)
     page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
     assert page.locator("#ls-story .ls-current").get_attribute("id") == "ls-t-60"
@@ -137,7 +124,7 @@ def test_copy_as_markdown_holds_every_link(page, app_url):  # noqa: F811
         document.querySelector('#ls-chat').before(pre); }""",
         copied,
     )
-    _shot(page, "answers-markdown-copy")
+    shot(page, "answers-markdown-copy")
 
 
 def test_off_topic_question_gets_the_weak_match_note(page, app_url):  # noqa: F811
@@ -149,6 +136,6 @@ def test_off_topic_question_gets_the_weak_match_note(page, app_url):  # noqa: F8
     assert answer.locator("details.ls-loose").count() == 1 and answer.locator(".ls-narrow").count() == 0
     # the note comes before the passages
     assert answer.inner_html().index("ls-weak") < answer.inner_html().index("ls-hit")
-    _shot(page, "answers-weak-match")
+    shot(page, "answers-weak-match")
     _ask(page, app_url, MIGRANTS)
     assert page.locator("#ls-chat .ls-answer").last.locator(".ls-weak").count() == 0

@@ -9,23 +9,12 @@ from urllib.parse import parse_qsl
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import ARTIFACTS, watched_page
+from browser_support import shot
 
 pytestmark = pytest.mark.browser
 
 BEES = "how did they earn the trust of the beekeeping cooperatives?"
 WELLS = "how did villages repair their water wells?"
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as page:
-        yield page
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _send(page, message: str, answers: int) -> None:
@@ -63,7 +52,7 @@ def test_changing_or_clearing_a_filter_asks_the_current_question_again(page, app
     assert "country Lemuria" in last.locator(".ls-lead").inner_text()
     assert last.locator("a.ls-pill").all_inner_texts() == ["country Lemuria ✕"]
     page.wait_for_function("location.search.includes('country=Lemuria')")
-    _shot(page, "filters-changed")
+    shot(page, "filters-changed")
     page.locator("#ls-clear").click()
     _wait_answers(page, 3)
     last = _last(page)
@@ -78,7 +67,7 @@ def test_a_pills_cross_removes_only_its_filter_and_asks_again(page, app_url):  #
     pills = _last(page).locator(".ls-active a.ls-pill")
     assert pills.all_inner_texts() == ["principle Trust ✕", "country Atlantis ✕"]
     assert "a new question keeps the filters shown; remove one with ✕" in _last(page).inner_text()
-    _shot(page, "filters-pills")
+    shot(page, "filters-pills")
     pills.filter(has_text="Trust").click()
     _wait_answers(page, 2)
     last = _last(page)
@@ -135,7 +124,7 @@ def test_only_in_kenya_says_so_and_its_nearest_country_asks_again(page, app_url)
     assert "No story from Kenya in the archive." in last.inner_text() and last.locator(".ls-hit").count() == 0
     assert last.locator("a.ls-pill").all_inner_texts() == ["principle Trust ✕"]  # the filters are kept
     assert "Trust" in page.locator("#ls-f-principles").inner_text()
-    _shot(page, "filters-absent")
+    shot(page, "filters-absent")
     last.locator(".ls-nearest a.ls-narrow", has_text="Freedonia").click()
     _wait_answers(page, 3)
     page.wait_for_function(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +22,6 @@ SCROLLERS = """() => [...document.querySelectorAll('#ls-chat, #ls-chat *')].filt
         && (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
 }).map((el) => el.tagName + '.' + el.className)"""
 BOX = "(sel) => { const r = document.querySelector(sel).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as page:
-        yield page
 
 
 @pytest.fixture

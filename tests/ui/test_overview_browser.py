@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 from app_support import APP_DATA, app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import ARTIFACTS, watched_page
+from browser_support import shot
 
 from labstories.index.text import gist
 from labstories.ui.app import EXAMPLES
@@ -31,17 +31,6 @@ def fixture_stories() -> dict[str, dict[str, str]]:
         if meta.get("type") == "story":
             stories[TITLE.search(text).group(1).strip()] = meta
     return stories
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as page:
-        yield page
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def _question_box_in_view(page, viewport) -> bool:
@@ -67,14 +56,14 @@ def test_first_screen_shows_counts_chart_and_suggestions_above_the_fold(page, ap
     suggestions = page.locator("#ls-chat button.example")
     assert suggestions.all_inner_texts() == list(EXAMPLES)
     assert _question_box_in_view(page, DESKTOP) and suggestions.last.is_visible()
-    _shot(page, "overview-desktop")
+    shot(page, "overview-desktop", full_page=False)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
     # shorter on a phone: a quarter of the screen at most, the chart still there, nothing sideways
     assert overview.bounding_box()["height"] <= PHONE["height"] / 4
     assert overview.locator(".ls-ov-chart").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways scrolling
-    _shot(page, "overview-phone")
+    shot(page, "overview-phone", full_page=False)
 
 
 def test_a_suggestion_asks_itself_and_the_cards_show_each_story_s_one_line(page, app_url):  # noqa: F811

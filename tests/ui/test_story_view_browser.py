@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +25,6 @@ INSIDE = """(el) => { const r = el.getBoundingClientRect(), bar = document.getEl
 STORY_TEXT = """() => [...document.querySelectorAll('#ls-story .ls-para, #ls-story .ls-section h3 > span')]
     .map((el) => { const copy = el.cloneNode(true); copy.querySelectorAll('a').forEach((a) => a.remove());
                    return copy.textContent; }).join(' ')"""
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as page:
-        yield page
 
 
 def _open(page, app_url, story: str, t: int | None = None):  # noqa: F811
@@ -168,7 +161,7 @@ def test_find_in_story_counts_highlights_and_jumps_to_matches(page, app_url):  #
     page.wait_for_function(now, timeout=5_000)
     assert page.evaluate("window.scrollY") > 1000
     page.wait_for_function(f"({INSIDE})(document.querySelector('#ls-story .ls-find-input'))", timeout=5_000)
-    assert page.locator("#ls-story .ls-tools.ls-stuck").count() == 1
+    assert page.locator("#ls-story .ls-story-tools.ls-stuck").count() == 1
     assert page.locator("#ls-story .ls-find-here").count() == 1  # the paragraph holding it is marked too
     box.fill("harbour lighthouse choir")
     page.wait_for_function("document.querySelector('#ls-story .ls-find-count').textContent === '1 of 1'")

@@ -402,7 +402,7 @@
   });
   // The find box stays at hand: once the story's header has scrolled away it is pinned (app.css).
   function pinFind() {
-    const story = storyOf(), tools = story && story.querySelector('.ls-tools');
+    const story = storyOf(), tools = story && story.querySelector('.ls-story-tools');
     if (tools) tools.classList.toggle('ls-stuck', tools.getBoundingClientRect().top < 0 && story.getBoundingClientRect().bottom > 120);
   }
   window.addEventListener('scroll', () => requestAnimationFrame(pinFind), { passive: true });
