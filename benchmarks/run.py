@@ -9,6 +9,7 @@ FILE``) so its memory and start-up are its own, with its own timeout:
 
 * ``index_and_search``: a full index of the corpus, an unchanged rerun, in-process searches;
 * ``app_latency``: ``labstories serve`` as a process, 20 questions through ``/chat``, its memory;
+* ``browser_latency``: the same questions typed into headless Chromium, Enter to answer shown;
 * ``load``: concurrent simulated users through ``/chat`` (errors, latency, throughput, memory);
 * ``scale``: synthetic archives of N passages (build, disk, search parts, HNSW recall, and
   ``serve`` start-up and memory through ``serve_probe``);
@@ -82,6 +83,7 @@ def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
         return [
             Bench("index_and_search", "index_and_search.py", [mini, "--queries", asked], 180),
             Bench("app_latency", "app_latency.py", index, 180),
+            Bench("browser_latency", "browser_latency.py", [*index, "--questions", "3"], 180),
             Bench("load", "load.py", [*index, "--dev", asked, "--smoke"], 240),
             Bench(
                 "scale",
@@ -105,6 +107,7 @@ def plan(smoke: bool, corpus: Path, questions: Path) -> list[Bench]:
     return [
         Bench("index_and_search", "index_and_search.py", [str(corpus), "--queries", asked]),
         Bench("app_latency", "app_latency.py", [*index, "--rounds", "2"]),
+        Bench("browser_latency", "browser_latency.py", index),
         Bench("load", "load.py", [*index, "--dev", asked]),
         Bench(
             "scale",

@@ -124,7 +124,7 @@ def write_build(
     folder.mkdir(parents=True)
     _dump(folder / "documents.json", [asdict(d) for d in documents])
     _dump(folder / "glossary.json", [asdict(e) for e in elements])
-    _dump(folder / "passages.json", [asdict(p) for p in passages])
+    _dump(folder / "passages.json", [passage_row(p) for p in passages])
     keyword.save(folder / "keyword")
     if matrix is not None:
         vectors.write(folder, matrix)
@@ -247,8 +247,27 @@ def glossary_from_json(raw: list) -> dict[str, Element]:
     return {e.name: e for e in (Element(**e) for e in raw)}
 
 
+def passage_row(passage: Passage) -> dict:
+    """A passage as stored: what its embed and keyword texts add before its text, not the texts
+    again (a third of the bytes every start reads), and no tags when it has none."""
+    row = asdict(passage)
+    for name in ("embed_text", "keyword_text"):
+        if row[name].endswith(passage.text):
+            row[f"{name}_prefix"] = row.pop(name)[: -len(passage.text) or None]
+    if not any(row["tags"].values()):
+        del row["tags"]
+    return row
+
+
 def passages_from_json(raw: list) -> list[Passage]:
-    return [Passage(**p) for p in raw]
+    """Passages from their stored rows (:func:`passage_row`, or whole texts as older builds wrote them)."""
+    passages = []
+    for row in raw:
+        for name in ("embed_text", "keyword_text"):
+            if (prefix := row.pop(f"{name}_prefix", None)) is not None:
+                row[name] = prefix + row["text"]
+        passages.append(Passage(**row))
+    return passages
 
 
 def _read_json(path: Path):

@@ -98,6 +98,9 @@ def test_smoke_run_reports_every_benchmark(tmp_path):
     assert scale["sizes.2000.serve.startup_seconds"] > 0 and scale["sizes.2000.serve.chat_median_ms"] > 0
     assert scale["sizes.2000.serve.peak_mb"] >= scale["sizes.2000.serve.warm_rss_mb"] > 0
 
+    browser = runs["browser_latency"]
+    assert browser["questions"] == 3 and 0 < browser["median_ms"] <= browser["p90_ms"] <= browser["max_ms"]
+
     ab = runs["ab_candidates"]
     assert ab["questions"] == questions and ab["identical"] == questions and ab["differing"] == 0
     assert ab["original_candidates_median_ms"] > 0 and ab["shipped_candidates_median_ms"] > 0

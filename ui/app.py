@@ -18,9 +18,11 @@ sends is read as untrusted input (:meth:`ChatApp._resume`).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import asdict, dataclass, field
-from urllib.parse import parse_qsl
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import gradio as gr
 
@@ -687,8 +689,38 @@ def _text(message) -> str:
 
 
 def _history(history) -> list:
-    """The conversation a client sent back, bounded: the newest :data:`MAX_HISTORY` messages."""
-    return list(history)[-MAX_HISTORY:] if isinstance(history, list) else []
+    """The conversation a client sent back, bounded: the newest :data:`MAX_HISTORY` messages, and only
+    the newest answers whole, so that with the next one the page holds :data:`KEEP_ANSWERS`."""
+    history = list(history)[-MAX_HISTORY:] if isinstance(history, list) else []
+    answers = [i for i, m in enumerate(history) if _is_answer(m)]
+    for i in answers[: -(KEEP_ANSWERS - 1)]:
+        history[i] = _bot(render.folded_html(_answer_link(_text(history[i].get("content")))))
+    return history
+
+
+#: Answers kept whole in a conversation; older ones fold to a line that asks them again. The browser
+#: sends the whole conversation back with every question, each answer tens of kB of HTML, and the
+#: server takes at most guard.MAX_BODY: without folding, a long conversation stops answering.
+KEEP_ANSWERS = 6
+#: An answer's own link, in its foot (ui/templates/answer.html).
+_ANSWER_LINK = re.compile(r'<a class="ls-copy" href="([^"]*)">Copy link to this answer</a>')
+
+
+def _is_answer(message) -> bool:
+    return (
+        isinstance(message, dict)
+        and message.get("role") == "assistant"
+        and 'class="ls-answer"' in (text := _text(message.get("content")))
+        and 'class="ls-lead' in text
+    )
+
+
+def _answer_link(html: str) -> str:
+    """The ``?q=…`` link of an answer the client sent back (untrusted: only its query string is kept,
+    and what it asks is read again as any link is)."""
+    found = _ANSWER_LINK.search(html)
+    query = urlsplit(unescape(found.group(1))).query if found else ""
+    return f"?{query}" if query.startswith("q=") else ""
 
 
 def _bot(html: str) -> dict:

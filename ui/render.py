@@ -169,6 +169,11 @@ def hit_html(hit: Hit, rank: int, stems: set[str], base: str = "") -> str:
     return markup[start : markup.index("</article>", start) + len("</article>")]
 
 
+def folded_html(link: str) -> str:
+    """An older answer of a long conversation, folded to one line whose link asks it again."""
+    return ENV.get_template("folded.html").render(link=link)
+
+
 def notice_html(text: str) -> str:
     return ENV.get_template("notice.html").render(text=text)
 

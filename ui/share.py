@@ -108,7 +108,7 @@ def _about_answer(index, request) -> str:
     best = found.groups[0].best
     top = f"“{best.title}” ({lab_name(best.country) if best.country else type_label(best.type)})"
     strong = found.strength is None or found.strength.strong
-    labs = getattr(found, "labs_speaking", found.labs) if strong else 0
+    labs = found.labs_speaking if strong else 0
     if labs:
         return _short(f"{plural(labs, 'lab speaks', 'labs speak')} to this. Top: {top}.{with_filters}")
     return _short(f"No passage speaks to this directly; the closest: {top}.{with_filters}")

@@ -213,3 +213,19 @@ def test_a_lost_nearest_neighbour_graph_is_detected_and_rebuilt(clean, embedder,
     report = update(MINI, copy, embedder=embedder)
     assert report.fixed and report.embedded == len(expected["passages"])
     assert_same(snapshot(copy, embedder), expected)
+
+
+def test_passages_are_stored_without_their_text_repeated_and_read_back_whole(mini_index, mini_settings):
+    from labstories.index.records import Passage
+    from labstories.index.state import passage_row, passages_from_json
+
+    passages = mini_index.state.passages
+    rows = [passage_row(p) for p in passages]
+    assert all("embed_text" not in row and "keyword_text" not in row for row in rows)  # prefixes only
+    assert passages_from_json(json.loads(json.dumps(rows))) == passages
+    odd = Passage("a:0:0", "a", 0, 0, "text", embed_text="other", keyword_text="", tags={"principles": ["Trust"]})
+    assert passage_row(odd)["embed_text"] == "other" and passages_from_json([passage_row(odd)]) == [odd]
+    assert passages_from_json([asdict(p) for p in passages]) == passages  # as older builds wrote them
+    folder = Path(mini_settings[0].data_dir) / "builds" / mini_index.state.manifest.build
+    stored = json.loads((folder / "passages.json").read_text())
+    assert len(stored) == len(passages) and "embed_text_prefix" in stored[0]

@@ -9,6 +9,7 @@ only /chat is documented; hostile links give notes; a login guards a shared app.
 from __future__ import annotations
 
 import inspect
+import json
 import time
 
 import httpx
@@ -426,3 +427,35 @@ def test_a_forged_conversation_sent_back_is_read_as_a_link_is(client):  # noqa: 
     client.reset_session()
     _, history, *_ = chat(client, "more", conversation=dict(forged, stories_shown=10**12, base="http://x.test/app?q=1"))
     assert "That was all" in last_text(history)
+
+
+def test_a_long_conversation_keeps_answering_with_older_answers_folded(client):  # noqa: F811
+    from labstories.ui.app import KEEP_ANSWERS
+    from labstories.ui.guard import MAX_BODY
+
+    questions = ["how did they earn the trust of beekeepers?", "how did villages repair their water wells?"] * 12
+    history, sizes = [], []
+    for question in questions:
+        _, history, *_ = chat(client, question, history)
+        sizes.append(len(json.dumps(history)))
+        assert "ls-hit" in last_text(history)  # every one answered, the 24th as the first
+    contents = [
+        m["content"] if isinstance(m["content"], str) else "".join(b["text"] for b in m["content"]) for m in history
+    ]
+    whole = [c for c in contents if 'class="ls-lead' in c]
+    folded = [c for c in contents if "ls-folded" in c]
+    assert len(whole) == KEEP_ANSWERS and len(folded) == len(questions) - KEEP_ANSWERS
+    assert 'href="?q=how+did+they+earn+the+trust+of+beekeepers%3F"' in folded[0]  # asks that answer again
+    assert max(sizes) < MAX_BODY / 2 and sizes[-1] <= 1.2 * sizes[KEEP_ANSWERS]  # no longer grows
+
+
+def test_a_folded_answer_s_link_is_only_ever_a_question_link(client):  # noqa: F811
+    hostile = '<div class="ls-answer"><p class="ls-lead">x</p><a class="ls-copy" href="javascript:alert(1)">Copy link to this answer</a></div>'
+    blocks = [{"type": "text", "text": hostile}]
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "q"}]},
+        {"role": "assistant", "content": blocks},
+    ] * 7
+    _, history, *_ = chat(client, "how did villages repair their water wells?", history)
+    folded = [text for text in (last_text([m]) for m in history) if "ls-folded" in text]
+    assert len(folded) == 7 + 1 - 6 and all("href" not in text for text in folded)  # folded without a link

@@ -62,6 +62,7 @@ def _shows_answers(page) -> None:
 
 
 def test_back_and_forward_move_between_an_answer_and_a_story_with_their_positions(page, app_url):  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 480})  # shorter than the answer, so it scrolls
     _answer(page, app_url + QUESTION)
     answer_url = page.url
     story, y = _open_a_story_below(page)
