@@ -18,14 +18,14 @@ one. Prints tables; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from labstories.index import Embedder, Settings, update  # noqa: E402
+from weak_match import calibration_setup  # noqa: E402
+
 from labstories.rag import Filters, StoryIndex, read_questions  # noqa: E402
 from labstories.rag.answer import answer  # noqa: E402
 from labstories.rag.strength import (  # noqa: E402
@@ -97,17 +97,7 @@ def shipped(row: dict) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dev")
-    parser.add_argument("off_topic")
-    parser.add_argument("--data-dir", default=".labstories")
-    parser.add_argument("--corpus", help="index this archive folder into --data-dir first")
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    settings, embedder = Settings(data_dir=Path(args.data_dir)), Embedder()
-    if args.corpus:
-        update(args.corpus, settings, embedder=embedder)
-    index = StoryIndex.open(settings, embedder=embedder)
+    args, index = calibration_setup(__doc__.split("\n\n")[0], argv)
     rows = story_rows(index, read_questions(args.dev), False) + story_rows(index, read_questions(args.off_topic), True)
     dev = [r for r in rows if not r["off_topic"]]
     print(

@@ -45,8 +45,10 @@ def rows(index: StoryIndex, questions, off_topic: bool) -> list[dict]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def calibration_setup(description: str, argv: list[str] | None = None):
+    """What both calibration benchmarks (this one and story_strength.py) take: the dev and off-topic
+    question files, ``--data-dir`` (built from ``--corpus`` first when given) and ``--json``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("dev")
     parser.add_argument("off_topic")
     parser.add_argument("--data-dir", default=".labstories")
@@ -58,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     settings, embedder = Settings(data_dir=Path(args.data_dir)), Embedder()
     if args.corpus:
         update(args.corpus, settings, embedder=embedder)
-    index = StoryIndex.open(settings, embedder=embedder)
+    return args, StoryIndex.open(settings, embedder=embedder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, index = calibration_setup(__doc__.split("\n\n")[0], argv)
     table = rows(index, read_questions(args.dev), False) + rows(index, read_questions(args.off_topic), True)
     print("| id | kind | grade-2 in top 3 | best cosine (top 3) | flagged at shipped threshold |")
     print("|---|---|---|---|---|")

@@ -4,6 +4,8 @@ question that says what it was searched as and marks the English words it matche
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
 from browser_support import shot
@@ -24,6 +26,11 @@ def _ask(page, app_url, question: str) -> None:  # noqa: F811
 def test_a_card_has_one_row_of_actions_and_a_legend_keys_the_chip_colours(page, app_url):  # noqa: F811
     _ask(page, app_url, "how did you earn the trust of your beekeepers?")
     answer = page.locator("#ls-chat .ls-answer").last
+    # point 1: the stories that speak first, the loosely related folded under a label; the header counts labs
+    assert re.match(r"1 lab speaks to this|\d+ labs speak to this", answer.locator(".ls-lead").inner_text())
+    loose = answer.locator("details.ls-loose")
+    assert loose.count() == 1 and "loosely related" in loose.locator(":scope > summary").inner_text()
+    assert not loose.locator(".ls-hit").first.is_visible()
     cards = [card for card in answer.locator(".ls-hit").all() if card.is_visible()]  # the folded aside
     assert cards
     for card in cards:

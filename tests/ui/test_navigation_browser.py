@@ -37,6 +37,8 @@ def phone(browser):
 def _answer(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#ls-chat .ls-hit", timeout=30_000)
+    # the answer's history entry is in (its address synced just after it renders), as before any click
+    page.wait_for_function("history.state && typeof history.state.view === 'string'", timeout=15_000)
 
 
 def _at(page, y: int) -> None:
