@@ -74,7 +74,7 @@ def markdown_files(root: Path) -> list[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(folder) / name for name in files if name.lower().endswith(".md"))
-    return sorted(found)
+    return sorted(found, key=lambda path: path.parts)  # Path's own order, without its slow comparisons
 
 
 def read_text(path: Path, max_bytes: int = MAX_PAGE_BYTES) -> tuple[str | None, bytes, str | None]:

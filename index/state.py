@@ -34,7 +34,11 @@ from .errors import DamagedIndexError, NoIndexError
 from .keyword import KeywordIndex
 from .records import Document, Element, Passage, Story, document_from_dict
 
-FORMAT_VERSION = 4  # bump when parsing or windowing changes what a stored passage is
+#: The build files' layout (5: passages without their texts repeated); a build of another layout is
+#: written again by the next ``labstories index``, from its own records and vectors.
+FORMAT_VERSION = 5
+#: What a stored passage is: bump when parsing or windowing changes it (its vectors are stored anew).
+PASSAGES_VERSION = 4
 MANIFEST = "manifest.json"
 BUILD_FILES = ("documents.json", "glossary.json", "passages.json")
 
@@ -52,6 +56,8 @@ class Manifest:
     indexed_at: str = ""
     #: build file (relative to builds/<build>/) → sha256 of its bytes
     files: dict[str, str] = field(default_factory=dict)
+    #: Passages in the build (0: not recorded, in builds before it was).
+    passages: int = 0
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:

@@ -178,8 +178,9 @@ def stored_records(collection) -> tuple[list[str], list[str], list[dict]]:
         offset += page
 
 
-def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -> None:
-    """Raise :class:`DamagedIndexError` unless the collection really serves ``expected``.
+def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -> set[str]:
+    """Raise :class:`DamagedIndexError` unless the collection really serves ``expected``; returns the
+    ids it holds (read once: the whole archive's take a second).
 
     Counts and ids come from Chroma's sqlite; the nearest-neighbour graph lives
     in separate segment files that can be lost or damaged on their own, and
@@ -196,6 +197,7 @@ def check_vectors(collection, expected: set[str], where: str, sample: int = 8) -
             raise DamagedIndexError(where, f"{len(missing)} of {len(expected)} vectors are missing")
         _self_query(collection, sorted(expected or stored), where, sample)
         check_write_log(Path(where) / "chroma.sqlite3")
+        return stored
     except DamagedIndexError:
         raise
     except Exception as error:  # chromadb's own errors on broken segment files

@@ -68,7 +68,9 @@ class UpdateReport:
 
 def collection_name(chunking: Chunking, model: str) -> str:
     """Changes whenever what a vector means changes, so old and new never mix."""
-    params = json.dumps({"format": state.FORMAT_VERSION, "model": model, "chunking": asdict(chunking)}, sort_keys=True)
+    params = json.dumps(
+        {"format": state.PASSAGES_VERSION, "model": model, "chunking": asdict(chunking)}, sort_keys=True
+    )
     return COLLECTION_PREFIX + hashlib.sha256(params.encode()).hexdigest()[:12]
 
 
@@ -102,7 +104,7 @@ def update(
         open_source(settings).reset()
     old = _readable(open_source(settings).manifest, fixed)
     name = collection_name(chunking, embedder.vector_identity)
-    source, client, collection = _sound_store(settings, name, fixed)
+    source, client, collection, present = _sound_store(settings, name, fixed)
     same = old is not None and old.collection == name
     old_hashes = old.documents if same else {}
     documents, glossary = (_readable(lambda: source.records(old), fixed) or ({}, {})) if same else ({}, {})
@@ -115,21 +117,20 @@ def update(
     report.fixed = fixed
     report.reused = scanned.reused
     report.corpus = snapshot.corpus_label(corpus)
-    reusable = _readable(lambda: _by_document(source.passages(old)), fixed) or {} if same else {}
+    # Nothing changed and the store holds this build's vectors and no others: its passages need not be read.
+    settled = (
+        same
+        and not (report.added or report.changed or report.removed)
+        and 0 < old.passages == len(present)
+        and _all_current(present, old_hashes)
+    )
 
-    passages: list[Passage] = []
-    to_embed: list[tuple[Passage, Document]] = []
-    present = store.stored_ids(collection)
-    fresh = [d for d in scanned.documents if d.id not in reusable or hashes[d.id] != old_hashes.get(d.id)]
-    cut = _cut(fresh, embedder, chunking, show_progress)
-    for document in scanned.documents:
-        own = cut[document.id] if document.id in cut else reusable.get(document.id, [])
-        missing = [p for p in own if store.chroma_id(p.id, hashes[document.id]) not in present]
-        if missing and document.id not in report.added + report.changed:
-            report.repaired.append(document.id)
-        to_embed.extend((p, document) for p in missing)
-        passages.extend(own)
-    report.passages = len(passages)
+    def passages_and_missing():
+        reusable = _readable(lambda: _by_document(source.passages(old)), fixed) or {} if same else {}
+        return _passages_and_missing(scanned, reusable, old_hashes, present, embedder, chunking, report, show_progress)
+
+    passages, to_embed = ([], []) if settled else passages_and_missing()
+    report.passages = old.passages if settled else len(passages)
     report.sections = sum(len(d.sections) for d in scanned.documents)
 
     if same and not (report.added or report.changed or report.removed or report.repaired):
@@ -138,12 +139,16 @@ def update(
         same
         and not (report.added or report.changed or report.removed or report.repaired or fixed)
         and old.corpus == report.corpus
+        and old.format == state.FORMAT_VERSION  # an older layout is written again (nothing to embed)
+        and old.passages == report.passages  # so is a manifest that does not count them
         and [asdict(e) for e in scanned.elements] == [asdict(e) for e in glossary.values()]
-        and len(present) == len(passages)
+        and len(present) == report.passages
     )
     if unchanged:  # nothing to store: the live build already is this corpus
         report.seconds = time.perf_counter() - began
         return report
+    if settled:  # something else changed (the glossary, the folder's label): the build is written again
+        passages, to_embed = passages_and_missing()
 
     cache = vector_cache.default(settings.vector_cache_folder()) if cache is None else cache
     report.cached, report.embedded = _embed_and_store(
@@ -162,6 +167,7 @@ def update(
             corpus=report.corpus,
             documents=hashes,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            passages=len(passages),
         ),
         scanned.documents,
         scanned.elements,
@@ -179,6 +185,35 @@ def update(
     return report
 
 
+def _passages_and_missing(scanned, reusable, old_hashes, present, embedder, chunking, report, show_progress):
+    """Every passage of the corpus (those of new or changed documents cut afresh, the rest reused),
+    and those whose vector the store lacks, to embed; documents missing vectors are noted as repaired."""
+    hashes = scanned.hashes
+    passages: list[Passage] = []
+    to_embed: list[tuple[Passage, Document]] = []
+    fresh = [d for d in scanned.documents if d.id not in reusable or hashes[d.id] != old_hashes.get(d.id)]
+    cut = _cut(fresh, embedder, chunking, show_progress)
+    for document in scanned.documents:
+        own = cut[document.id] if document.id in cut else reusable.get(document.id, [])
+        missing = [p for p in own if store.chroma_id(p.id, hashes[document.id]) not in present]
+        if missing and document.id not in report.added + report.changed:
+            report.repaired.append(document.id)
+        to_embed.extend((p, document) for p in missing)
+        passages.extend(own)
+    return passages, to_embed
+
+
+def _all_current(present: set[str], hashes: dict[str, str]) -> bool:
+    """Does every stored vector belong to a document of the build at its current content? Ids are
+    ``doc@section#n~hash`` (:func:`store.chroma_id`); with as many as the build's passages, and passage
+    ids fixed by a document's content and the chunking, they are then exactly the build's."""
+    for stored in present:
+        passage, _, digest = stored.rpartition("~")
+        if hashes.get(passage.rpartition("@")[0]) != digest:
+            return False
+    return True
+
+
 def _cut(documents: list[Document], embedder: Embedder, chunking: Chunking, show_progress: bool) -> dict:
     """Passages of the documents that are new or changed (the whole archive: about a minute)."""
     with tqdm(
@@ -192,7 +227,8 @@ def _cut(documents: list[Document], embedder: Embedder, chunking: Chunking, show
 
 
 def _sound_store(settings: Settings, name: str, fixed: list[str]):
-    """The state source, a Chroma client and the collection ``name``, with vectors that can be trusted.
+    """The state source, a Chroma client, the collection ``name`` with vectors that can be trusted, and
+    the ids it holds.
 
     A store that fails :func:`store.check_vectors` (or cannot be opened) is
     thrown away — local Chroma files are deleted, a server's collection is
@@ -204,8 +240,8 @@ def _sound_store(settings: Settings, name: str, fixed: list[str]):
             source = open_source(settings)
             client = store.open_client(Path(settings.data_dir), settings.chroma_url)
             collection = _collection(client, name, source.vectors_at())
-            store.check_vectors(collection, set(), source.vectors_at())
-            return source, client, collection
+            present = store.check_vectors(collection, set(), source.vectors_at())
+            return source, client, collection, present
         except DamagedIndexError as damage:
             if attempt == 2:
                 raise

@@ -229,3 +229,52 @@ def test_passages_are_stored_without_their_text_repeated_and_read_back_whole(min
     folder = Path(mini_settings[0].data_dir) / "builds" / mini_index.state.manifest.build
     stored = json.loads((folder / "passages.json").read_text())
     assert len(stored) == len(passages) and "embed_text_prefix" in stored[0]
+
+
+def test_a_build_of_an_older_layout_is_written_again_without_embedding(mini_settings, embedder, tmp_path):
+    from labstories.index.state import FORMAT_VERSION, read_manifest
+
+    data = tmp_path / "data"
+    shutil.copytree(mini_settings[0].data_dir, data)
+    settings = Settings(data_dir=data)
+    manifest = json.loads((data / "manifest.json").read_text())
+    folder = data / "builds" / manifest["build"]
+    old = [asdict(p) for p in StoryIndex.open(settings, embedder=embedder).state.passages]  # the layout of format 4
+    (folder / "passages.json").write_text(json.dumps(old))
+    manifest.update(
+        format=FORMAT_VERSION - 1, files={k: v for k, v in manifest["files"].items() if k != "passages.json"}
+    )
+    (data / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(NoIndexError):
+        StoryIndex.open(settings, embedder=embedder)  # an older layout is not read as if it were this one
+    report = update(MINI, settings, embedder=embedder)
+    assert report.embedded == 0 and not (report.added or report.changed or report.removed)
+    rewritten = read_manifest(data)
+    assert rewritten.format == FORMAT_VERSION and rewritten.build != manifest["build"]
+    reopened = StoryIndex.open(settings, embedder=embedder)
+    assert [asdict(p) for p in reopened.state.passages] == old
+    assert update(MINI, settings, embedder=embedder).seconds >= 0 and read_manifest(data).build == rewritten.build
+
+
+def test_an_unchanged_corpus_is_checked_without_reading_its_passages(mini_settings, embedder, tmp_path, monkeypatch):
+    from labstories.index import state
+    from labstories.index.state import read_manifest
+
+    data = tmp_path / "data"
+    shutil.copytree(mini_settings[0].data_dir, data)
+    settings = Settings(data_dir=data)
+    update(MINI, settings, embedder=embedder)  # counts the passages in the manifest, if it did not yet
+    build = read_manifest(data).build
+
+    def unread(*args, **kwargs):
+        raise AssertionError("passages read")
+
+    monkeypatch.setattr(state, "load_passages", unread)
+    report = update(MINI, settings, embedder=embedder)
+    assert report.passages == read_manifest(data).passages > 0 and read_manifest(data).build == build
+    monkeypatch.undo()
+    store = StoryIndex.open(settings, embedder=embedder).vectors.collection
+    gone = sorted(store.get(include=[])["ids"])[0]
+    store.delete(ids=[gone])  # one vector lost: the quick check sees it and the full one repairs it
+    repaired = update(MINI, settings, embedder=embedder)
+    assert repaired.embedded + repaired.cached == 1 and repaired.repaired
