@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py http://127.0.0.1:7860 docs/screenshots/issue17 before
 
-Takes the first screen, an answer, an off-topic answer and a story view at 1280×900
+Takes the first screen, an answer, an off-topic answer, a Spanish question and a story view at 1280×900
 and 390×844 in headless Chromium (Debian's ``chromium``; nothing is downloaded).
 """
 
@@ -20,6 +20,7 @@ VIEWS = {
     "first-screen": "/",
     "answer": "/?" + urlencode({"q": "how did labs build belonging with migrants?"}),
     "off-topic": "/?" + urlencode({"q": "what is the GDP of France?"}),
+    "spanish": "/?" + urlencode({"q": "¿cómo construyeron confianza con las comunidades?"}),
     "story": "/?story=SolutionMappers_AUD&t=140",
 }
 
