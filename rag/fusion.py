@@ -11,7 +11,9 @@ answered in several parts of the interview that tells it (docs/retrieval.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from statistics import fmean, pstdev
+from statistics import fmean
+
+import numpy as np
 
 
 def reciprocal_rank_fusion(
@@ -43,8 +45,8 @@ def zscores(scores: Mapping[Hashable, float]) -> dict[Hashable, float]:
     """Standardise one side's scores so cosine and BM25 can be added."""
     if not scores:
         return {}
-    values = list(scores.values())
-    mean, spread = fmean(values), pstdev(values) or 1.0
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    mean, spread = float(values.mean()), float(values.std()) or 1.0  # population deviation, as pstdev
     return {key: (value - mean) / spread for key, value in scores.items()}
 
 
@@ -62,11 +64,12 @@ def story_boost(
     """score + weight × mean of the story's ``top`` best section scores."""
     if not weight:
         return dict(scores)
+    story = {key: story_of(key) for key in scores}  # once per key: thousands of keys a search
     by_story: dict[Hashable, list[float]] = {}
     for key, value in scores.items():
-        by_story.setdefault(story_of(key), []).append(value)
-    story_score = {story: fmean(sorted(values, reverse=True)[:top]) for story, values in by_story.items()}
-    return {key: value + weight * story_score[story_of(key)] for key, value in scores.items()}
+        by_story.setdefault(story[key], []).append(value)
+    story_score = {name: fmean(sorted(values, reverse=True)[:top]) for name, values in by_story.items()}
+    return {key: value + weight * story_score[story[key]] for key, value in scores.items()}
 
 
 def ranked(scores: Mapping[Hashable, float]) -> list[tuple[Hashable, float]]:
