@@ -50,3 +50,12 @@ def shot(page, name: str, full_page: bool = True) -> Path:
         Path(extra).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(extra) / path.name)
     return path
+
+
+def ask(page, app_url: str, question: str, ready: str = "#ls-chat .ls-answer .ls-lead") -> None:
+    """Open the app, type ``question`` and press Enter, until ``ready`` (the answer's lead) is on the page."""
+    page.goto(app_url + "/")
+    box = page.locator("#ls-msg textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_selector(ready, timeout=30_000)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import shot, watched_page
+from browser_support import ask, shot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,8 @@ def page(browser, app_url):  # noqa: F811
         yield page
 
 
-def _ask(page, app_url, question: str) -> None:  # noqa: F811
-    page.goto(app_url + "/")
-    box = page.locator("#ls-msg textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_selector("#ls-chat .ls-answer .ls-lead", timeout=30_000)
-
-
 def test_grouped_answer_shows_five_labs_on_the_first_page(page, app_url):  # noqa: F811
-    _ask(page, app_url, MIGRANTS)
+    ask(page, app_url, MIGRANTS)
     answer = page.locator("#ls-chat .ls-answer").last
     cards = answer.locator("article.ls-hit")
     labs = [meta.split(" · ")[0] for meta in cards.locator(".ls-head .ls-meta").all_inner_texts()]
@@ -58,7 +50,7 @@ def test_grouped_answer_shows_five_labs_on_the_first_page(page, app_url):  # noq
 
 
 def test_play_on_an_interpolated_passage_starts_past_the_section_start(page, app_url, audio_server):  # noqa: F811
-    _ask(page, app_url, "the harbour lighthouse choir singing at dusk on the pier")
+    ask(page, app_url, "the harbour lighthouse choir singing at dusk on the pier")
     first = page.locator("#ls-chat article.ls-hit").first
     assert "Harbour Noticeboards of Lyonesse" in first.inner_text()
     play = first.locator("a.ls-play.ls-approx").first
@@ -83,7 +75,7 @@ def test_play_on_an_interpolated_passage_starts_past_the_section_start(page, app
 
 
 def test_copy_as_markdown_holds_every_link(page, app_url):  # noqa: F811
-    _ask(page, app_url, MIGRANTS)
+    ask(page, app_url, MIGRANTS)
     answer = page.locator("#ls-chat .ls-answer").last
     plays = [a.get_attribute("href") for a in answer.locator("a.ls-play").all()]
     opens = [a.get_attribute("href") for a in answer.locator(".ls-moment a.ls-copy").all()]
@@ -128,7 +120,7 @@ def test_copy_as_markdown_holds_every_link(page, app_url):  # noqa: F811
 
 
 def test_off_topic_question_gets_the_weak_match_note(page, app_url):  # noqa: F811
-    _ask(page, app_url, "recipe for lasagna with bechamel")
+    ask(page, app_url, "recipe for lasagna with bechamel")
     answer = page.locator("#ls-chat .ls-answer").last
     note = answer.locator(".ls-weak")
     assert note.count() == 1
@@ -137,5 +129,5 @@ def test_off_topic_question_gets_the_weak_match_note(page, app_url):  # noqa: F8
     # the note comes before the passages
     assert answer.inner_html().index("ls-weak") < answer.inner_html().index("ls-hit")
     shot(page, "answers-weak-match")
-    _ask(page, app_url, MIGRANTS)
+    ask(page, app_url, MIGRANTS)
     assert page.locator("#ls-chat .ls-answer").last.locator(".ls-weak").count() == 0

@@ -8,23 +8,15 @@ import re
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import shot
+from browser_support import ask, shot
 
 pytestmark = pytest.mark.browser
 
 FUNCTION_WORDS = {"you", "your", "with", "how", "did", "the", "they", "their"}
 
 
-def _ask(page, app_url, question: str) -> None:  # noqa: F811
-    page.goto(app_url + "/")
-    box = page.locator("#ls-msg textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_selector("#ls-chat .ls-hit", timeout=30_000)
-
-
 def test_a_card_has_one_row_of_actions_and_a_legend_keys_the_chip_colours(page, app_url):  # noqa: F811
-    _ask(page, app_url, "how did you earn the trust of your beekeepers?")
+    ask(page, app_url, "how did you earn the trust of your beekeepers?", ready="#ls-chat .ls-hit")
     answer = page.locator("#ls-chat .ls-answer").last
     # point 1: the stories that speak first, the loosely related folded under a label; the header counts labs
     assert re.match(r"1 lab speaks to this|\d+ labs speak to this", answer.locator(".ls-lead").inner_text())
@@ -52,7 +44,7 @@ def test_a_card_has_one_row_of_actions_and_a_legend_keys_the_chip_colours(page, 
 
 
 def test_a_spanish_question_says_what_it_was_searched_as_and_marks_it(page, app_url):  # noqa: F811
-    _ask(page, app_url, "¿cómo ganaron la confianza de los apicultores?")
+    ask(page, app_url, "¿cómo ganaron la confianza de los apicultores?", ready="#ls-chat .ls-hit")
     answer = page.locator("#ls-chat .ls-answer").last
     searched = answer.locator(".ls-searched")
     assert searched.inner_text().startswith("Asked in Spanish, searched in English as “")

@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from facets_support import FACETS
+from facets_support import FACETS, PLACES
 
 from labstories.rag.records import Filters
 from labstories.ui.followups import Vocabulary, refine
 from labstories.ui.nearby import nearest
 
-PLACES = {
-    "Peru": "South America",
-    "South Sudan": "Africa",
-    "Sudan": "Africa",
-    "South Africa": "Africa",
-    "Mexico": "North America",
-}
 Q = "how did labs build belonging with migrants?"
 NEW = "how did labs earn the trust of communities?"
 

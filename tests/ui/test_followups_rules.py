@@ -4,19 +4,10 @@ replaces, removes or keeps, and where element names and places set filters."""
 from __future__ import annotations
 
 import pytest
-from facets_support import FACETS
+from facets_support import FACETS, PLACES
 
 from labstories.rag.records import Filters
 from labstories.ui.followups import Vocabulary, mentions, refine
-
-PLACES = {
-    "Peru": "South America",
-    "South Sudan": "Africa",
-    "Sudan": "Africa",
-    "South Africa": "Africa",
-    "Mexico": "North America",
-}
-
 
 Q = "how did labs build belonging with migrants?"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
-from html.parser import HTMLParser
 
 import pytest
 from app_support import APP_DATA, app_index, audio_server  # noqa: F401  (fixtures)
 from conftest import DATA
+from markup_support import Tags
 
 from labstories.index import Settings, update
 from labstories.index.text import gist
@@ -122,22 +122,12 @@ def test_the_overview_sentence_and_chart_in_html(app_index):  # noqa: F811
     assert "Stories by continent" in html and "Europe" in html
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attrs = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.extend(attrs)
-
-
 def test_every_overview_value_is_escaped():
     evil = "<img src=x onerror=alert(1)> ${7*7} {{x}} `ls`"
     html = render.ENV.get_template("overview.html").render(
         o=Overview(3, 2, 2, 5, [(evil, evil, 2)], [Bar(evil, 3, 100.0), Bar("Asia", 2, 66.7)])
     )
-    parsed = _Tags()
+    parsed = Tags()
     parsed.feed(html)
     assert "img" not in parsed.tags and not [name for name, _ in parsed.attrs if name.startswith("on")]
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "${" not in html and "{{" not in html and "`" not in html

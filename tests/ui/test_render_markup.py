@@ -4,7 +4,8 @@ suggestions of an empty answer, no state in the markup — and every hostile fie
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+
+from markup_support import Tags
 
 from labstories.index.records import Element, Paragraph, Section, Story
 from labstories.rag.records import Filters, Hit
@@ -36,19 +37,9 @@ def _hit(**changes) -> Hit:
     return Hit(**base)
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attrs = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.extend(attrs)
-
-
 def _assert_inert(markup: str) -> None:
     """Parsed as a browser would: only our tags, no event handlers, only http(s) or ?… links."""
-    parsed = _Tags()
+    parsed = Tags()
     parsed.feed(markup)
     assert set(parsed.tags) <= {
         "div",
