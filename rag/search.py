@@ -116,6 +116,7 @@ class StoryIndex:
         self.filter_index = FilterIndex.build(state.passages, state.documents)
         #: Section key of every passage, so grouping candidates is a list lookup.
         self._section_keys = [section_key(p.doc, p.section_start) for p in state.passages]
+        self._byline: dict[str, tuple[str, str]] = {}  # document id → (one-line summary, interviewee), as first needed
 
     @classmethod
     def open(
@@ -274,6 +275,15 @@ class StoryIndex:
         boosted = story_boost(fused, lambda key: parse_section_key(key)[0], config.story_weight, config.story_top)
         return ranked(boosted)
 
+    def _about(self, document) -> tuple[str, str]:
+        """A document's one-line summary and (a story's) interviewee: read from its text once, not for
+        each of the hundred-odd hits of every answer."""
+        found = self._byline.get(document.id)
+        if found is None:
+            speaker = interviewee(document) if isinstance(document, Story) else ""
+            found = self._byline[document.id] = (gist(document.summary), speaker)
+        return found
+
     def _section_of(self, position: int) -> str:
         return self._section_keys[position]
 
@@ -339,8 +349,8 @@ class StoryIndex:
             year=document.year,
             language=document.language,
             url=links.page_url(document, at),
-            summary=gist(document.summary),
-            speaker=interviewee(document) if is_story else "",
+            summary=self._about(document)[0],
+            speaker=self._about(document)[1],
         )
 
 
