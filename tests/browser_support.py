@@ -59,3 +59,14 @@ def ask(page, app_url: str, question: str, ready: str = "#ls-chat .ls-answer .ls
     box.fill(question)
     box.press("Enter")
     page.wait_for_selector(ready, timeout=30_000)
+
+
+def pick(page, kind: str, value: str) -> None:
+    """Choose ``value`` in the panel's dropdown for ``kind`` with the keyboard, as a user does, and move
+    on to the question box, or away when a story hides it (the list closes)."""
+    page.locator(f"#ls-f-{kind} input").click()
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    page.evaluate(
+        "(document.querySelector('#ls-msg textarea') || {focus: () => document.activeElement.blur()}).focus()"
+    )

@@ -106,6 +106,15 @@ class Conversation:
         return links.answer_link(self.query, Filters.from_dict(self.filters)) if self.query else ""
 
 
+def _into_view(outputs: tuple) -> tuple:
+    """A rerun's outputs and the story and chat columns: when it answered a question (its link, last,
+    asks one) the answer comes into view, as a filter chosen while reading a story expects; before
+    any question a filter only changes the address, and the view stays."""
+    link = outputs[-1]
+    asks = isinstance(link, str) and any(key == "q" for key, _ in parse_qsl(link.lstrip("?")))
+    return (*outputs, *((gr.update(visible=False), gr.update(visible=True)) if asks else (gr.skip(), gr.skip())))
+
+
 def _one_index(handler):
     """Run an event handler on ONE index, taken when it starts, however many lookups it makes."""
 
@@ -217,6 +226,14 @@ class ChatApp:
         panel already shows them, and the user may be choosing the next one)."""
         history, _, *rest = self.rerun(history, filters, conversation, session, request)
         return (history, *rest)
+
+    def rerun_in_view(self, history, filters=None, conversation=None, session=None, request: gr.Request = None):
+        """The app's :meth:`rerun` ("Filter by this"): its outputs and the columns (:func:`_into_view`)."""
+        return _into_view(self.rerun(history, filters, conversation, session, request))
+
+    def refilter_in_view(self, history, filters=None, conversation=None, session=None, request: gr.Request = None):
+        """The app's :meth:`refilter` (a dropdown, "Clear filters"): its outputs and the columns."""
+        return _into_view(self.refilter(history, filters, conversation, session, request))
 
     def _answer(
         self,
@@ -539,7 +556,12 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         held = [conversation, session]  # the conversation: the page's copy, the server's
         answer_out = [chatbot, filters, *held, url]
         ask = dict(fn=app.respond, inputs=[msg, chatbot, filters, *held], outputs=[msg, *answer_out])
-        show = {"fn": None, "inputs": [url, filters], "outputs": dropdowns, "js": SHOW_JS}  # panel, address bar follow
+        show = {
+            "fn": None,
+            "inputs": [url, filters, chatbot],
+            "outputs": dropdowns,
+            "js": SHOW_JS,
+        }  # panel, address bar follow
         msg.submit(**ask, api_name="chat").then(**show)
         chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(**show)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
@@ -550,7 +572,10 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         # A filter changed or cleared asks the current question again (app.refilter); the mapping follows the
         # panel at once, in the browser, so a question sent meanwhile reads it.
         refilter = dict(
-            fn=app.refilter, inputs=[chatbot, filters, *held], outputs=[chatbot, *held, url], api_name=False
+            fn=app.refilter_in_view,
+            inputs=[chatbot, filters, *held],
+            outputs=[chatbot, *held, url, story_col, chat_col],
+            api_name=False,
         )
         clear_btn.click(None, None, filters, js=CLEAR_JS, api_name=False).then(**refilter).then(**show)
         for dropdown in dropdowns:
@@ -574,7 +599,10 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         ).then(None, None, None, js=GLOSSARY_JS)
         gloss_close.click(lambda: gr.update(visible=False), None, gloss_col, api_name=False)
         gloss_filter.click(app.filter_by, [chosen, filters], [gloss_col, filters], api_name=False).then(
-            app.rerun, [chatbot, filters, *held], answer_out, api_name=False
+            app.rerun_in_view,
+            [chatbot, filters, *held],
+            [*answer_out, story_col, chat_col],
+            api_name=False,
         ).then(**show)
     return demo
 

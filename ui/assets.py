@@ -73,10 +73,12 @@ def panel_js(kinds=FILTER_KINDS) -> str:
 def show_js(kinds=FILTER_KINDS) -> str:
     """After an event: the address bar follows ``link`` and each dropdown shows its kind of the mapping.
 
-    It returns one value per dropdown, always as an array of outputs (Gradio would
-    take a lone array result as the outputs themselves)."""
+    ``history`` (the chat's messages) tells the address bar a new answer from the same one
+    synced again. It returns one value per dropdown, always as an array of outputs (Gradio
+    would take a lone array result as the outputs themselves)."""
     return (
-        "(link, filters) => { if (window.lsSync) window.lsSync(link); "
+        "(link, filters, history) => { if (window.lsSync) window.lsSync(link, "
+        "Array.isArray(history) ? history.length : undefined); "
         f"return {json.dumps(list(kinds))}.map((kind) => (filters && Array.isArray(filters[kind])) ? filters[kind] : []); }}"
     )
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import shot, watched_page
+from browser_support import pick, shot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -153,20 +153,12 @@ def own_app(app_index):  # noqa: F811
         demo.close()
 
 
-def _pick(page, kind: str, value: str) -> None:
-    """Choose ``value`` in the panel's dropdown for ``kind`` with the keyboard, as a user does."""
-    page.locator(f"#ls-f-{kind} input").click()
-    page.keyboard.type(value)
-    page.keyboard.press("Enter")
-
-
 def test_a_filter_chosen_just_before_enter_is_the_one_asked_with(page, app_url):  # noqa: F811
     """The dropdowns write the filters mapping in the browser, at once: no round trip can lose a
     choice made an instant before the question is sent."""
     page.goto(app_url + "/")
     page.locator("#ls-msg textarea").fill("how did they earn the trust of the beekeeping cooperatives?")
-    _pick(page, "country", "Lemuria")
-    page.evaluate("document.querySelector('#ls-msg textarea').focus()")  # and straight on: send
+    pick(page, "country", "Lemuria")  # and straight on: send
     page.keyboard.press("Enter")
     page.wait_for_selector("#ls-chat .ls-answer .ls-lead", timeout=30_000)
     lead = page.locator("#ls-chat .ls-lead").last.inner_text()

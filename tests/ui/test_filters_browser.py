@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
-from browser_support import shot
+from browser_support import pick, shot
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,6 @@ def _wait_answers(page, answers: int) -> None:
     page.wait_for_function(f"document.querySelectorAll('#ls-chat .ls-answer').length >= {answers}", timeout=30_000)
 
 
-def _pick(page, kind: str, value: str) -> None:
-    """Choose ``value`` in the panel's dropdown for ``kind`` with the keyboard, as a user does."""
-    page.locator(f"#ls-f-{kind} input").click()
-    page.keyboard.type(value)
-    page.keyboard.press("Enter")
-    page.evaluate("document.querySelector('#ls-msg textarea').focus()")  # the list closes
-
-
 def _last(page):
     return page.locator("#ls-chat .ls-answer").last
 
@@ -45,7 +37,7 @@ def test_changing_or_clearing_a_filter_asks_the_current_question_again(page, app
     page.goto(app_url + "/")
     _send(page, BEES, 1)
     assert page.locator("#ls-apply").count() == 0  # nothing to apply: a change is applied at once
-    _pick(page, "country", "Lemuria")
+    pick(page, "country", "Lemuria")
     _wait_answers(page, 2)
     last = _last(page)
     assert "Same question, filters now" in last.inner_text()
@@ -81,7 +73,7 @@ def test_a_pills_cross_removes_only_its_filter_and_asks_again(page, app_url):  #
 
 
 def _by_panel(page) -> tuple[str, str]:
-    _pick(page, "country", "Lemuria")
+    pick(page, "country", "Lemuria")
     return "country", "Lemuria"
 
 

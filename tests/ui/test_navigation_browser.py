@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from app_support import app_index, app_url, audio_server  # noqa: F401  (fixtures)
+from browser_support import pick
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,12 @@ def _answer(page, url: str) -> None:
     page.wait_for_function("history.state && typeof history.state.view === 'string'", timeout=15_000)
 
 
+def _address(page, url: str) -> None:
+    """Wait until the page's own address is ``url``. Playwright's ``page.url`` follows a same-document
+    Back or Forward only once Chromium reports it, which can be after ``go_back()`` returns."""
+    page.wait_for_function("(url) => location.href === url", arg=url, timeout=15_000)
+
+
 def _at(page, y: int) -> None:
     """Wait until the page is scrolled to ``y`` (within a few pixels)."""
     page.wait_for_function(f"Math.abs(window.scrollY - {y}) < 4", timeout=15_000)
@@ -70,16 +77,51 @@ def test_back_and_forward_move_between_an_answer_and_a_story_with_their_position
     story, y = _open_a_story_below(page)
     assert y > 0  # the answer was scrolled: the test means something
     page.go_back()
-    assert page.url == answer_url  # still in the app, at the answer's address
+    _address(page, answer_url)  # still in the app, at the answer's address
     _shows_answers(page)
     _at(page, y)
     page.go_forward()
-    assert page.url == app_url + "/" + story
+    _address(page, app_url + "/" + story)
     page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
     page.go_back()
-    assert page.url == answer_url  # still in the app, at the answer's address
+    _address(page, answer_url)  # still in the app, at the answer's address
     _shows_answers(page)
     _at(page, y)
+
+
+def test_a_filter_chosen_while_reading_a_story_brings_its_answer_into_view(page, app_url):  # noqa: F811
+    _answer(page, app_url + QUESTION)
+    answer_url = page.url
+    story, _ = _open_a_story_below(page)
+    pick(page, "country", "Lemuria")  # the panel stays beside the story
+    _shows_answers(page)
+    page.wait_for_function("location.search.includes('country=Lemuria') && location.search.includes('q=')")
+    assert page.locator("#ls-story-view").count() == 0
+    assert "country Lemuria" in page.locator("#ls-chat .ls-lead").last.inner_text()
+    page.go_back()  # the story it was chosen from
+    _address(page, app_url + "/" + story)
+    page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
+    page.go_back()
+    _address(page, answer_url)
+
+
+def test_a_view_synced_twice_is_one_history_entry(page, app_url):  # noqa: F811
+    """A reply can reach the address bar twice (lsSync): the view already there makes no new entry,
+    while a new message at the same address ("More stories", the question asked again) does."""
+    _answer(page, app_url + QUESTION)
+    entries, n = page.evaluate("[history.length, history.state.n]")
+    assert isinstance(n, int) and n > 0
+    page.evaluate("(n) => window.lsSync(history.state.view, n)", n)
+    assert page.evaluate("history.length") == entries
+    story, _ = _open_a_story_below(page)
+    assert page.evaluate("history.length") == entries + 1
+    page.evaluate("(link) => window.lsSync(link)", story)
+    assert page.evaluate("history.length") == entries + 1
+    page.go_back()
+    _address(page, app_url + QUESTION)
+    _shows_answers(page)
+    page.evaluate("(n) => window.lsSync(history.state.view, n + 2)", n)  # one more question and answer
+    assert page.evaluate("[history.length, history.state.n]") == [entries + 1, n + 2]  # in the story's place
 
 
 def test_back_and_forward_over_a_page_of_more_stories_and_a_follow_up(page, app_url):  # noqa: F811
@@ -91,24 +133,24 @@ def test_back_and_forward_over_a_page_of_more_stories_and_a_follow_up(page, app_
     more.click()  # a page of the answer: an entry of its own, at the same address
     page.wait_for_function("document.querySelectorAll('#ls-chat .ls-answer').length === 2", timeout=30_000)
     page.wait_for_function(f"history.length === {entries + 1}")
-    assert page.url == first_url
+    _address(page, first_url)
     page.go_back()  # the first page, still on the page: scrolled back to, not asked again
-    assert page.url == first_url
+    _address(page, first_url)
     _at(page, y)
     assert page.locator("#ls-chat .ls-answer").count() == 2
     page.go_forward()  # the page of more stories again
-    assert page.url == first_url
+    _address(page, first_url)
     box = page.locator("#ls-msg textarea")
     box.fill("only in Lemuria")
     box.press("Enter")
     page.wait_for_function("location.search.includes('country=Lemuria')", timeout=30_000)
     page.go_back()  # the conversation has moved on: that answer is asked again from its address
-    assert page.url == first_url
+    _address(page, first_url)
     page.wait_for_function("document.querySelectorAll('#ls-chat .ls-answer').length === 1", timeout=30_000)
     assert "(no filters)" in page.locator("#ls-chat .ls-lead").last.inner_text()
     page.wait_for_function("!document.querySelector('#ls-f-country').innerText.includes('Lemuria')")  # the panel too
     page.go_forward()
-    assert "country=Lemuria" in page.url
+    page.wait_for_function("location.search.includes('country=Lemuria')", timeout=15_000)
     page.wait_for_function(
         "document.querySelectorAll('#ls-chat .ls-answer').length === 1"
         " && document.querySelector('#ls-chat .ls-lead').innerText.includes('Lemuria')",
@@ -122,12 +164,11 @@ def test_back_to_answers_returns_to_the_answer_and_its_position(page, app_url): 
     answer_url = page.url
     story, y = _open_a_story_below(page)
     page.locator("#ls-back").click()
-    page.wait_for_function("!location.search.includes('story=')")
+    _address(page, answer_url)
     _shows_answers(page)
-    assert page.url == answer_url
     _at(page, y)
     page.go_back()  # "Back to answers" was a step forward: Back shows the story again
-    assert page.url == app_url + "/" + story
+    _address(page, app_url + "/" + story)
     page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
 
 
@@ -140,7 +181,7 @@ def test_back_to_answers_on_a_fresh_story_link_goes_to_the_first_screen(page, ap
     assert page.url == app_url + "/"
     assert page.locator("#ls-story-view").count() == 0 and page.locator("#ls-chat .ls-answer").count() == 0
     page.go_back()
-    assert page.url == app_url + "/?story=SolutionMappers_AUD&t=140"
+    _address(page, app_url + "/?story=SolutionMappers_AUD&t=140")
     page.wait_for_selector("#ls-story .ls-current", timeout=30_000)
 
 

@@ -152,6 +152,7 @@
   let shown = '';  // the address of the answer the conversation is on ('' before a question)
   let pending = null;  // the entry a Back or Forward brings back, until its view is in
   let settling = false, stuck = 0, quiet = 0;  // while a view changes, scrolling belongs to no entry
+  let moves = 0;  // bumped at every change of view: a delayed scroll meant for an earlier one gives up
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
   const isStory = (link) => /[?&](story|doc)=/.test(link);
   const hasQ = (link) => new URLSearchParams(link).has('q');
@@ -174,9 +175,11 @@
   // Scroll to y once the view is in (and tall enough to hold y, or after three seconds).
   function restore(y, view) {
     let tries = 0;
+    const mine = moves;
     const ready = () => (isStory(view) ? !!(storyOf() && storyOf().dataset.link === view)
       : !!document.getElementById('ls-chat-view') && !document.getElementById('ls-story-view'));
     const go = () => {
+      if (moves !== mine) return;
       const room = document.documentElement.scrollHeight >= y + window.innerHeight;
       if ((!ready() || !room) && ++tries < 60) { setTimeout(go, 50); return; }
       window.scrollTo(0, y);
@@ -184,9 +187,14 @@
     go();
   }
   // The history entry of the view lsSync was given: 'adopt' (the page's first), 'address' (only
-  // the address changed: filters before any question), 'new' (pushed), or {y} to scroll back to.
-  function entry(link) {
+  // the address changed: filters before any question), 'new' (pushed), {y} to scroll back to, or
+  // 'same': nothing new to show. `n` is the chat's length after an answer (undefined otherwise): a
+  // view synced twice (the story already on screen, the answer with no new message) is the entry
+  // already there, while "More stories" or the same question asked again is a new one.
+  function entry(link, n) {
     const story = isStory(link), state = history.state;
+    if (!pending && ours(state) && state.view === link && (story || (n !== undefined && state.n === n))) return 'same';
+    moves += 1;
     if (!story) shown = hasQ(link) ? link : '';
     const first = !story && hasQ(link) ? asked++ === 0 : undefined, held = settling;
     clearTimeout(stuck);
@@ -196,12 +204,12 @@
       const back = pending;
       pending = null;
       const view = back.reopen ? link : back.view;
-      history.replaceState({ ...back, ls: PAGE, chat, view, first: back.reopen ? first : back.first, reopen: undefined },
+      history.replaceState({ ...back, ls: PAGE, chat, view, n: n === undefined ? back.n : n, first: back.reopen ? first : back.first, reopen: undefined },
         '', back.reopen ? urlOf(link) : location.href);
       return back.reopen && !back.first ? 'new' : { y: back.y || 0 };
     }
     if (!ours(state)) {
-      history.replaceState({ ls: PAGE, chat, view: link, y: Math.round(window.scrollY), first }, '', urlOf(link));
+      history.replaceState({ ls: PAGE, chat, view: link, n, y: Math.round(window.scrollY), first }, '', urlOf(link));
       return 'adopt';
     }
     if (!story && !hasQ(link) && !isStory(state.view) && !hasQ(state.view)) {
@@ -215,11 +223,12 @@
       return { y: left.from.y || 0 };
     }
     const from = story ? (isStory(left.view) ? left.from : left) : undefined;
-    history.pushState({ ls: PAGE, chat, view: link, y: 0, first, from }, '', urlOf(link));
+    history.pushState({ ls: PAGE, chat, view: link, n, y: 0, first, from }, '', urlOf(link));
     return 'new';
   }
   window.addEventListener('popstate', (event) => {
     const state = event.state && typeof event.state.view === 'string' ? event.state : { view: location.search || '?', y: 0 };
+    moves += 1;
     settle();
     if (isStory(state.view)) {  // the chat stays as it is underneath
       pending = state;
@@ -247,9 +256,9 @@
   // Show the newest answer from its first line, unless it already starts in the upper half (or the
   // reader has scrolled meanwhile).
   function showNewest(top) {
-    const from = window.scrollY;
+    const from = window.scrollY, mine = moves;
     setTimeout(() => {
-      if (window.scrollY !== from) return;
+      if (window.scrollY !== from || moves !== mine) return;
       const answers = document.querySelectorAll('#ls-chat .ls-answer');
       if (!answers.length) { if (top) window.scrollTo(0, 0); return; }
       const at = answers[answers.length - 1].getBoundingClientRect().top;
@@ -262,16 +271,19 @@
     if (!toggle) return;
     toggle.setAttribute('aria-expanded', String(toggle.getAttribute('aria-expanded') !== 'true'));  // app.css reads it
   });
-  window.lsSync = (link) => {
+  window.lsSync = (link, n) => {
+    const how = typeof link === 'string' && link.startsWith('?') ? entry(link, n) : 'new';  // see the history block
+    if (how === 'same') return;
     nameTab(link);
-    const how = typeof link === 'string' && link.startsWith('?') ? entry(link) : 'new';  // see the history block
     if (!link || !link.includes('story=')) {
       if (how.y !== undefined) restore(how.y, link || '?');
       else if (how !== 'address') showNewest(how === 'new');
       return;
     }
     let tries = 0;
+    const mine = moves;
     const focus = () => {
+      if (moves !== mine) return;
       const story = document.getElementById('ls-story');
       if (!story || story.dataset.link !== link) { if (++tries < 60) setTimeout(focus, 50); return; }
       const current = story.querySelector('.ls-current') || story;
