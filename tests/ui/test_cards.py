@@ -50,3 +50,13 @@ def test_no_legend_without_chips_and_the_searched_line_for_a_spanish_question(co
             hit.tags = {}
     assert 'class="ls-legend"' not in answer_html(found)
     assert searched_as(answer(corpus_index, "how did labs build trust?")) == ""
+
+
+@pytest.mark.corpus
+def test_an_answer_with_every_story_folded_has_its_legend_inside_the_fold(corpus_index):
+    found = answer(corpus_index, "what is the GDP of France?")
+    assert found.loose and not found.speaking  # off topic: nothing speaks to it
+    html = answer_html(found)
+    fold = html.index('<details class="ls-loose">')
+    assert html.count('class="ls-legend"') == 1 and html.index('class="ls-legend"') > fold
+    assert html.index('class="ls-legend"') < html.index('<article class="ls-hit">')  # first in the fold
