@@ -324,6 +324,7 @@ class StoryIndex:
             at = max(passage.start, section.end - 1)
             interpolated = at > passage.start
         audio = document.links.get("audio")
+        summary, speaker = self._about(document)
         return Hit(
             story=document.id,
             title=document.title,
@@ -349,8 +350,8 @@ class StoryIndex:
             year=document.year,
             language=document.language,
             url=links.page_url(document, at),
-            summary=self._about(document)[0],
-            speaker=self._about(document)[1],
+            summary=summary,
+            speaker=speaker,
         )
 
 

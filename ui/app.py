@@ -556,12 +556,8 @@ def build_app(index: StoryIndex | LiveIndex) -> gr.Blocks:
         held = [conversation, session]  # the conversation: the page's copy, the server's
         answer_out = [chatbot, filters, *held, url]
         ask = dict(fn=app.respond, inputs=[msg, chatbot, filters, *held], outputs=[msg, *answer_out])
-        show = {
-            "fn": None,
-            "inputs": [url, filters, chatbot],
-            "outputs": dropdowns,
-            "js": SHOW_JS,
-        }  # panel, address bar follow
+        # After an answer the panel and the address bar follow it (the chat's length tells a new answer apart)
+        show = {"fn": None, "inputs": [url, filters, chatbot], "outputs": dropdowns, "js": SHOW_JS}
         msg.submit(**ask, api_name="chat").then(**show)
         chatbot.example_select(_example, None, msg, api_visibility="private").then(**ask, api_name=False).then(**show)
         # The public API is /chat; /more and /open stay callable (gradio_client, the tests) but undocumented.
